@@ -1,0 +1,362 @@
+/*
+ * portal.c: the residents' portal under /ar/ and /en/.
+ *
+ * Route table, input tables, handlers. Handlers see validated values
+ * only, call lib/ for everything they change and fill HDF for the
+ * templates; nothing here prints HTML or builds SQL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tawasul.h"
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A form token older than this is rejected: one day to fill a form. */
+#define FORM_MAX_AGE (24L * 60 * 60)
+
+static enum tw_err home(struct tw_req *);
+static enum tw_err complaint_form(struct tw_req *);
+static enum tw_err complaint_post(struct tw_req *);
+static enum tw_err complaint_done(struct tw_req *);
+static enum tw_err track_form(struct tw_req *);
+static enum tw_err track_post(struct tw_req *);
+
+static const struct tw_route routes[] = {
+	{"GET", "/", home, 1},
+	{"GET", "/complaints/new", complaint_form, 1},
+	{"POST", "/complaints", complaint_post, 1},
+	{"GET", "/complaints/done", complaint_done, 1},
+	{"GET", "/track", track_form, 1},
+	{"POST", "/track", track_post, 1},
+};
+
+static const struct tw_field complaint_fields[] = {
+	{"csrf", TW_FIELD_TOKEN, 1, 0, 64},
+	{"form_token", TW_FIELD_TOKEN, 1, 0, 128},
+	{"type", TW_FIELD_CODE, 1, 0, 16},
+	{"category", TW_FIELD_CODE, 1, 0, 32},
+	{"wilayat", TW_FIELD_CODE, 1, 0, 32},
+	{"location", TW_FIELD_LINE, 0, 0, 200},
+	{"lat", TW_FIELD_DECIMAL, 0, 0, 24},
+	{"lon", TW_FIELD_DECIMAL, 0, 0, 24},
+	{"description", TW_FIELD_TEXT, 1, 10, 4000},
+	{"name", TW_FIELD_LINE, 1, 2, 100},
+	{"mobile", TW_FIELD_MOBILE, 1, 0, 0},
+	{"email", TW_FIELD_EMAIL, 0, 0, 254},
+};
+
+static const struct tw_field track_fields[] = {
+	{"csrf", TW_FIELD_TOKEN, 1, 0, 64},
+	{"number", TW_FIELD_CASENUM, 1, 0, 0},
+	{"mobile", TW_FIELD_MOBILE, 1, 0, 0},
+};
+
+static const char *const case_types[] = {"complaint", "suggestion",
+    "inquiry", "compliment"};
+
+/* Returns 1 when code is the Code of one of the HDF list's children. */
+static int
+in_list(HDF *hdf, const char *list, const char *code)
+{
+	HDF *item = hdf_get_child(hdf, list);
+
+	for (; code != NULL && item != NULL; item = hdf_obj_next(item))
+		if (strcmp(hdf_get_value(item, "Code", ""), code) == 0)
+			return 1;
+	return 0;
+}
+
+/* Starts a form object with the request's language for its messages. */
+static void
+form_start(struct tw_req *req, struct tw_form *form)
+{
+	memset(form, 0, sizeof *form);
+	form->strings = req->app->strings[req->lang];
+}
+
+/*
+ * GET /{lang}/: the home page with the channels.
+ * 200 always; changes nothing.
+ */
+static enum tw_err
+home(struct tw_req *req)
+{
+	hdf_set_value(req->hdf, "Page.Title", tw_req_string(req, "Home.Title"));
+	return tw_render(req, 200, "home.cs");
+}
+
+/* Renders the complaint form with a fresh CSRF field and form token. */
+static enum tw_err
+render_complaint_form(struct tw_req *req, int status, const char *token)
+{
+	char fresh[128];
+	enum tw_err err;
+
+	if ((err = tw_csrf_prepare(req)) != TW_OK)
+		return err;
+	if (token == NULL) {
+		if ((err = tw_form_token_new(req->app->config->secret,
+			 time(NULL), fresh, sizeof fresh)) != TW_OK)
+			return err;
+		token = fresh;
+	}
+	hdf_set_value(req->hdf, "Form.Token", token);
+	hdf_set_value(req->hdf, "Page.Title",
+	    tw_req_string(req, "Complaint.Title"));
+	return tw_render(req, status, "complaint_form.cs");
+}
+
+/*
+ * GET /{lang}/complaints/new[?type=...]: the complaint, suggestion and
+ * inquiry form. 200, or 503 when the database is down; sets the CSRF
+ * cookie when missing.
+ */
+static enum tw_err
+complaint_form(struct tw_req *req)
+{
+	const char *type = hdf_get_value(req->hdf, "Query.type", "complaint");
+	enum tw_err err;
+
+	if ((err = tw_refdata_fill(req->app->db, req->hdf, req->lang)) != TW_OK)
+		return err;
+	for (size_t i = 0; i < nitems(case_types); i++)
+		if (strcmp(type, case_types[i]) == 0)
+			hdf_set_value(req->hdf, "Form.Value.type", type);
+	return render_complaint_form(req, 200, NULL);
+}
+
+/* Checks the choices and coordinates that the input table cannot. */
+static void
+check_complaint(struct tw_req *req, struct tw_form *form, double *lat,
+    double *lon, int *has_coords)
+{
+	const char *type = tw_form_value(form, "type");
+	int known = 0;
+
+	for (size_t i = 0; type && i < nitems(case_types); i++)
+		known |= strcmp(type, case_types[i]) == 0;
+	if (type != NULL && !known)
+		tw_form_error(form, "type", "Err.Choice", 0);
+	if (tw_form_value(form, "category") &&
+	    !in_list(req->hdf, "Ref.Categories", tw_form_value(form,
+		"category")))
+		tw_form_error(form, "category", "Err.Choice", 0);
+	if (tw_form_value(form, "wilayat") &&
+	    !in_list(req->hdf, "Ref.Wilayats", tw_form_value(form, "wilayat")))
+		tw_form_error(form, "wilayat", "Err.Choice", 0);
+
+	*has_coords = 0;
+	switch (tw_coords_check(tw_form_value(form, "lat"),
+	    tw_form_value(form, "lon"), &req->app->config->area, lat, lon)) {
+	case TW_COORDS_OK:
+		*has_coords = 1;
+		break;
+	case TW_COORDS_NONE:
+		break;
+	case TW_COORDS_HALF:
+		tw_form_error(form, "lat", "Err.CoordsHalf", 0);
+		break;
+	case TW_COORDS_SWAPPED:
+		tw_form_error(form, "lat", "Err.CoordsSwapped", 0);
+		break;
+	case TW_COORDS_OUTSIDE:
+		tw_form_error(form, "lat", "Err.CoordsOutside", 0);
+		break;
+	case TW_COORDS_INVALID:
+		tw_form_error(form, "lat", "Err.CoordsInvalid", 0);
+		break;
+	}
+}
+
+/* Redirects to the confirmation page of a case, signed so it is ours. */
+static enum tw_err
+redirect_done(struct tw_req *req, const char *number)
+{
+	char sig[44], location[160];
+
+	tw_hmac_token(req->app->config->secret, "done", number, sig,
+	    sizeof sig);
+	snprintf(location, sizeof location, "/%s/complaints/done?n=%s&s=%s",
+	    tw_lang_code(req->lang), number, sig);
+	snprintf(req->case_number, sizeof req->case_number, "%s", number);
+	return tw_redirect(req, 303, location);
+}
+
+/* Creates the case from a validated form and answers the redirect. */
+static enum tw_err
+create_complaint(struct tw_req *req, struct tw_form *form, const char *nonce,
+    const double *lat, const double *lon)
+{
+	char number[TW_CASENUM_LEN + 1];
+	enum tw_err err;
+	struct tw_case_new c = {
+		.type = tw_form_value(form, "type"),
+		.channel = "portal",
+		.category = tw_form_value(form, "category"),
+		.wilayat = tw_form_value(form, "wilayat"),
+		.location = tw_form_value(form, "location"),
+		.lat = lat,
+		.lon = lon,
+		.description = tw_form_value(form, "description"),
+		.name = tw_form_value(form, "name"),
+		.mobile = tw_form_value(form, "mobile"),
+		.email = tw_form_value(form, "email"),
+		.lang = req->lang,
+		.form_token = nonce,
+	};
+
+	err = tw_case_create(req->app->db, req->app->strings[req->lang], &c,
+	    number);
+	if (err == TW_OK || err == TW_ERR_DUPLICATE)
+		return redirect_done(req, number);
+	if (err != TW_ERR_INPUT)
+		return err;
+	/* The category or wilayat was withdrawn since the form loaded. */
+	tw_form_error(form, "category", "Err.Choice", 0);
+	return render_complaint_form(req, 422, tw_form_value(form,
+	    "form_token"));
+}
+
+/*
+ * POST /{lang}/complaints: files a complaint, suggestion, inquiry or
+ * compliment. Fields: complaint_fields. 303 to the confirmation page on
+ * success, also for a repeated post of the same form; 403 for a missing
+ * or wrong CSRF field or form token; 422 with a message per field for
+ * invalid input. Writes the customer, the case, two events and the
+ * receipt SMS in one transaction, or nothing.
+ */
+static enum tw_err
+complaint_post(struct tw_req *req)
+{
+	struct tw_form form;
+	char nonce[33];
+	double lat = 0, lon = 0;
+	int has_coords, status = 422, token_ok;
+	enum tw_err err;
+
+	if ((err = tw_refdata_fill(req->app->db, req->hdf, req->lang)) != TW_OK)
+		return err;
+	form_start(req, &form);
+	tw_form_read(&form, complaint_fields, nitems(complaint_fields),
+	    req->hdf);
+	token_ok = tw_form_value(&form, "form_token") != NULL &&
+	    tw_form_token_check(req->app->config->secret,
+		tw_form_value(&form, "form_token"), time(NULL), FORM_MAX_AGE,
+		nonce) == TW_OK;
+	if (!tw_csrf_valid(req, tw_form_value(&form, "csrf")) || !token_ok) {
+		hdf_set_value(req->hdf, "Form.Error.form",
+		    tw_req_string(req, token_ok ? "Err.Csrf" : "Err.FormToken"));
+		form.nerrors++;
+		status = 403;
+	}
+	check_complaint(req, &form, &lat, &lon, &has_coords);
+	if (form.nerrors > 0)
+		err = render_complaint_form(req, status, token_ok ?
+		    tw_form_value(&form, "form_token") : NULL);
+	else
+		err = create_complaint(req, &form, nonce,
+		    has_coords ? &lat : NULL, has_coords ? &lon : NULL);
+	tw_form_free(&form);
+	return err;
+}
+
+/*
+ * GET /{lang}/complaints/done?n=NUMBER&s=SIG: the confirmation page with
+ * the case number. 404 when the signature is not ours; changes nothing.
+ */
+static enum tw_err
+complaint_done(struct tw_req *req)
+{
+	const char *number = hdf_get_value(req->hdf, "Query.n", "");
+	const char *sig = hdf_get_value(req->hdf, "Query.s", "");
+	char expected[44], parsed[TW_CASENUM_LEN + 1];
+
+	if (tw_casenum_parse(number, parsed) != TW_OK)
+		return tw_render_error(req, 404);
+	tw_hmac_token(req->app->config->secret, "done", parsed, expected,
+	    sizeof expected);
+	if (!tw_token_equal(expected, sig))
+		return tw_render_error(req, 404);
+	hdf_set_value(req->hdf, "Case.Number", parsed);
+	hdf_set_value(req->hdf, "Page.Title",
+	    tw_req_string(req, "Done.Title"));
+	return tw_render(req, 200, "complaint_done.cs");
+}
+
+/* Renders the tracking page, with a result when Case.* is filled. */
+static enum tw_err
+render_track(struct tw_req *req, int status)
+{
+	enum tw_err err;
+
+	if ((err = tw_csrf_prepare(req)) != TW_OK)
+		return err;
+	hdf_set_value(req->hdf, "Page.Title", tw_req_string(req, "Track.Title"));
+	return tw_render(req, status, "track.cs");
+}
+
+/*
+ * GET /{lang}/track: the tracking form. 200; changes nothing.
+ */
+static enum tw_err
+track_form(struct tw_req *req)
+{
+	return render_track(req, 200);
+}
+
+/*
+ * POST /{lang}/track: a case's status for its resident. Fields:
+ * track_fields, posted so the mobile number stays out of URLs and logs.
+ * 200 with the status, public history and dates; 404 when no case has
+ * this number and mobile together; 422 for a mistyped number; 403 for
+ * a missing or wrong CSRF field. Changes nothing.
+ */
+static enum tw_err
+track_post(struct tw_req *req)
+{
+	struct tw_form form;
+	int status = 422;
+	enum tw_err err;
+
+	form_start(req, &form);
+	tw_form_read(&form, track_fields, nitems(track_fields), req->hdf);
+	if (!tw_csrf_valid(req, tw_form_value(&form, "csrf"))) {
+		hdf_set_value(req->hdf, "Form.Error.form",
+		    tw_req_string(req, "Err.Csrf"));
+		form.nerrors++;
+		status = 403;
+	}
+	if (form.nerrors > 0) {
+		tw_form_free(&form);
+		return render_track(req, status);
+	}
+	err = tw_case_track(req->app->db, tw_form_value(&form, "number"),
+	    tw_form_value(&form, "mobile"), req->lang,
+	    req->app->config->display_tz, req->hdf);
+	tw_form_free(&form);
+	if (err == TW_ERR_NOTFOUND) {
+		hdf_set_value(req->hdf, "Form.Error.form",
+		    tw_req_string(req, "Err.TrackNotFound"));
+		return render_track(req, 404);
+	}
+	if (err != TW_OK)
+		return err;
+	snprintf(req->case_number, sizeof req->case_number, "%s",
+	    hdf_get_value(req->hdf, "Case.Number", ""));
+	return render_track(req, 200);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tw_app app = {
+		.program = "portal",
+		.routes = routes,
+		.nroutes = nitems(routes),
+	};
+
+	return tw_main(argc, argv, &app);
+}

@@ -1,0 +1,278 @@
+/*
+ * cases.c: creating a case and reading it back for its resident.
+ *
+ * A new case, its customer, its first history events and the SMS that
+ * tells the resident its number are written in one transaction: either
+ * all of them exist or none does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tawasul.h"
+
+/* What the category decides for a new case. */
+struct category_rules {
+	long long id;
+	long long directorate_id;
+	char priority[16];
+	long long sla_hours;
+};
+
+/* Looks up an active category. Returns TW_ERR_INPUT when unknown. */
+static enum tw_err
+category_rules(struct tw_db *db, const char *code, struct category_rules *out)
+{
+	struct tw_param p[] = {TW_P_STR(code)};
+	struct tw_rows *rows;
+	enum tw_err err;
+
+	if ((err = tw_db_query(db, TW_STMT_CATEGORY_BY_CODE, p, 1, &rows)) !=
+	    TW_OK)
+		return err;
+	if (rows->nrows != 1) {
+		tw_rows_free(rows);
+		return TW_ERR_INPUT;
+	}
+	out->id = atoll(tw_rows_get(rows, 0, 0));
+	out->directorate_id = atoll(tw_rows_get(rows, 0, 1));
+	snprintf(out->priority, sizeof out->priority, "%s",
+	    tw_rows_get(rows, 0, 2));
+	out->sla_hours = atoll(tw_rows_get(rows, 0, 3));
+	tw_rows_free(rows);
+	return TW_OK;
+}
+
+/* Looks up a wilayat's id. Returns TW_ERR_INPUT when unknown. */
+static enum tw_err
+wilayat_id(struct tw_db *db, const char *code, long long *out)
+{
+	struct tw_param p[] = {TW_P_STR(code)};
+	struct tw_rows *rows;
+	enum tw_err err;
+
+	if ((err = tw_db_query(db, TW_STMT_WILAYAT_BY_CODE, p, 1, &rows)) !=
+	    TW_OK)
+		return err;
+	err = rows->nrows == 1 ? TW_OK : TW_ERR_INPUT;
+	if (err == TW_OK)
+		*out = atoll(tw_rows_get(rows, 0, 0));
+	tw_rows_free(rows);
+	return err;
+}
+
+/* Appends one event to a case's history. */
+static enum tw_err
+add_event(struct tw_db *db, unsigned long long case_id, const char *kind,
+    enum tw_state from, enum tw_state to, const char *channel,
+    const char *note)
+{
+	struct tw_param p[] = {
+		TW_P_INT((long long)case_id),
+		TW_P_STR(kind),
+		from == TW_STATE_MAX ? TW_P_NULL : TW_P_STR(tw_state_name(from)),
+		TW_P_STR(tw_state_name(to)),
+		TW_P_STR("system"),
+		TW_P_STR(channel),
+		TW_P_INT(1),
+		TW_P_STR(note),
+	};
+
+	if (from != TW_STATE_MAX && !tw_state_can_move(from, to))
+		return TW_ERR_CONFLICT;
+	return tw_db_exec(db, TW_STMT_EVENT_INSERT, p, 8, NULL);
+}
+
+/* Queues the SMS that gives the resident the case number. */
+static enum tw_err
+queue_receipt(struct tw_db *db, HDF *strings, unsigned long long case_id,
+    unsigned long long customer_id, const struct tw_case_new *c,
+    const char *number)
+{
+	char *body;
+	enum tw_err err;
+
+	body = tw_str_replace(tw_string(strings, "Sms.CaseReceived"),
+	    "{number}", number);
+	if (body == NULL)
+		return TW_ERR_NOMEM;
+	struct tw_param p[] = {
+		TW_P_INT((long long)case_id), TW_P_INT((long long)customer_id),
+		TW_P_STR(c->mobile),	      TW_P_STR(tw_lang_code(c->lang)),
+		TW_P_STR("case_received"),    TW_P_STR(body),
+	};
+	err = tw_db_exec(db, TW_STMT_OUTBOX_INSERT, p, 6, NULL);
+	free(body);
+	return err;
+}
+
+/* Inserts the case row; returns its id through case_id. */
+static enum tw_err
+insert_case(struct tw_db *db, const struct tw_case_new *c,
+    const struct category_rules *rules, long long wilayat,
+    unsigned long long customer_id, unsigned long long *case_id)
+{
+	struct tw_param p[] = {
+		TW_P_STR(c->type),
+		TW_P_STR(c->channel),
+		TW_P_STR(rules->priority),
+		TW_P_INT(rules->id),
+		TW_P_INT(rules->directorate_id),
+		TW_P_INT(wilayat),
+		TW_P_INT((long long)customer_id),
+		TW_P_STR(tw_lang_code(c->lang)),
+		TW_P_STR(c->location),
+		c->lat ? TW_P_DOUBLE(*c->lat) : TW_P_NULL,
+		c->lon ? TW_P_DOUBLE(*c->lon) : TW_P_NULL,
+		TW_P_STR(c->description),
+		TW_P_STR(c->form_token),
+		TW_P_INT(rules->sla_hours),
+	};
+
+	return tw_db_exec(db, TW_STMT_CASE_INSERT, p, 14, case_id);
+}
+
+/* Finds the number of the case an earlier post of the same form made. */
+static enum tw_err
+number_by_form_token(struct tw_db *db, const char *token,
+    char number[TW_CASENUM_LEN + 1])
+{
+	struct tw_param p[] = {TW_P_STR(token)};
+	struct tw_rows *rows;
+	enum tw_err err;
+
+	if ((err = tw_db_query(db, TW_STMT_CASE_BY_FORM_TOKEN, p, 1, &rows)) !=
+	    TW_OK)
+		return err;
+	err = rows->nrows == 1 && tw_rows_get(rows, 0, 0) ? TW_ERR_DUPLICATE :
+	    TW_ERR_DB;
+	if (err == TW_ERR_DUPLICATE)
+		snprintf(number, TW_CASENUM_LEN + 1, "%s",
+		    tw_rows_get(rows, 0, 0));
+	tw_rows_free(rows);
+	return err;
+}
+
+/* Writes the customer, the case, its events and its SMS; no commit. */
+static enum tw_err
+write_case(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
+    const struct category_rules *rules, long long wilayat,
+    char number[TW_CASENUM_LEN + 1])
+{
+	unsigned long long customer_id, case_id;
+	enum tw_err err;
+	struct tw_param who[] = {
+		TW_P_STR(c->mobile), TW_P_STR(c->name), TW_P_STR(c->email),
+		TW_P_STR(tw_lang_code(c->lang)),
+	};
+
+	if ((err = tw_db_exec(db, TW_STMT_CUSTOMER_UPSERT, who, 4,
+		 &customer_id)) != TW_OK ||
+	    (err = insert_case(db, c, rules, wilayat, customer_id,
+		 &case_id)) != TW_OK ||
+	    (err = tw_casenum_make((long long)case_id, number)) != TW_OK)
+		return err;
+	struct tw_param num[] = {TW_P_STR(number), TW_P_INT((long long)case_id)};
+	if ((err = tw_db_exec(db, TW_STMT_CASE_SET_NUMBER, num, 2, NULL)) !=
+	    TW_OK)
+		return err;
+	err = add_event(db, case_id, "created", TW_STATE_MAX, TW_STATE_NEW,
+	    c->channel, NULL);
+	if (err == TW_OK)
+		err = add_event(db, case_id, "registered", TW_STATE_NEW,
+		    TW_STATE_REGISTERED, c->channel, NULL);
+	if (err == TW_OK)
+		err = queue_receipt(db, strings, case_id, customer_id, c,
+		    number);
+	return err;
+}
+
+/*
+ * Creates a registered case routed to its category's directorate, with
+ * the receipt SMS queued in the resident's language (strings). On TW_OK
+ * number holds the new case number. Returns TW_ERR_DUPLICATE with the
+ * earlier number when the same form token was already used,
+ * TW_ERR_INPUT for an unknown category or wilayat, or TW_ERR_DB.
+ */
+enum tw_err
+tw_case_create(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
+    char number[TW_CASENUM_LEN + 1])
+{
+	struct category_rules rules;
+	long long wilayat;
+	enum tw_err err;
+
+	if ((err = category_rules(db, c->category, &rules)) != TW_OK ||
+	    (err = wilayat_id(db, c->wilayat, &wilayat)) != TW_OK ||
+	    (err = tw_db_begin(db)) != TW_OK)
+		return err;
+	err = write_case(db, strings, c, &rules, wilayat, number);
+	if (err == TW_OK)
+		return tw_db_commit(db);
+	tw_db_rollback(db);
+	if (err == TW_ERR_DUPLICATE && c->form_token != NULL)
+		return number_by_form_token(db, c->form_token, number);
+	return err;
+}
+
+/* Copies the public history of a case into Case.Events.N.* */
+static enum tw_err
+fill_events(struct tw_db *db, const char *case_id, const char *tz, HDF *out)
+{
+	struct tw_param p[] = {TW_P_INT(atoll(case_id))};
+	const char *names[] = {NULL, "Kind", "Status", "Note"};
+	struct tw_rows *rows;
+	char when[32];
+	enum tw_err err;
+
+	if ((err = tw_db_query(db, TW_STMT_EVENTS_PUBLIC, p, 1, &rows)) !=
+	    TW_OK)
+		return err;
+	err = tw_rows_to_hdf(rows, out, "Case.Events", names);
+	for (size_t r = 0; err == TW_OK && r < rows->nrows; r++) {
+		tw_time_display(tw_rows_get(rows, r, 0), tz, when, sizeof when);
+		hdf_set_valuef(out, "Case.Events.%zu.At=%s", r, when);
+	}
+	tw_rows_free(rows);
+	return err;
+}
+
+/*
+ * Fills Case.* with what a resident may see of case number when mobile
+ * is the number registered on it. Returns TW_ERR_NOTFOUND both when the
+ * case does not exist and when the mobile differs, so the answer does
+ * not reveal which.
+ */
+enum tw_err
+tw_case_track(struct tw_db *db, const char *number, const char *mobile,
+    enum tw_lang lang, const char *tz, HDF *out)
+{
+	struct tw_param p[] = {TW_P_STR(number), TW_P_STR(mobile)};
+	const char *names[] = {NULL, "Number", "Status", "Type", NULL, NULL,
+	    NULL, NULL, NULL, NULL};
+	struct tw_rows *rows;
+	char when[32];
+	enum tw_err err;
+
+	if ((err = tw_db_query(db, TW_STMT_CASE_TRACK, p, 2, &rows)) != TW_OK)
+		return err;
+	if (rows->nrows != 1) {
+		tw_rows_free(rows);
+		return TW_ERR_NOTFOUND;
+	}
+	names[lang == TW_LANG_AR ? 6 : 7] = "Category";
+	names[lang == TW_LANG_AR ? 8 : 9] = "Wilayat";
+	err = tw_rows_to_hdf(rows, out, "Track", names);
+	if (err == TW_OK)
+		err = hdf_copy(out, "Case", hdf_get_obj(out, "Track.0")) ==
+		    STATUS_OK ? TW_OK : TW_ERR_NOMEM;
+	hdf_remove_tree(out, "Track");
+	tw_time_display(tw_rows_get(rows, 0, 4), tz, when, sizeof when);
+	hdf_set_value(out, "Case.Created", when);
+	tw_time_display(tw_rows_get(rows, 0, 5), tz, when, sizeof when);
+	hdf_set_value(out, "Case.Updated", when);
+	if (err == TW_OK)
+		err = fill_events(db, tw_rows_get(rows, 0, 0), tz, out);
+	tw_rows_free(rows);
+	return err;
+}

@@ -1,0 +1,43 @@
+/*
+ * refdata.c: the reference lists of the forms (wilayats, categories,
+ * directorates), read from the database on each request so that an
+ * administrator's change shows at once on every worker.
+ */
+#include "tawasul.h"
+
+/* Copies a list query into HDF as prefix.N.Code and prefix.N.Name. */
+static enum tw_err
+fill_list(struct tw_db *db, enum tw_stmt stmt, HDF *hdf, const char *prefix,
+    enum tw_lang lang)
+{
+	const char *names[] = {"Code", NULL, NULL, "Priority", "Directorate"};
+	struct tw_rows *rows;
+	enum tw_err err;
+
+	/* Columns: code, name_ar, name_en, then optional extras. */
+	names[lang == TW_LANG_AR ? 1 : 2] = "Name";
+	if ((err = tw_db_query(db, stmt, NULL, 0, &rows)) != TW_OK)
+		return err;
+	err = tw_rows_to_hdf(rows, hdf, prefix, names);
+	tw_rows_free(rows);
+	return err;
+}
+
+/*
+ * Fills Ref.Wilayats, Ref.Categories and Ref.Directorates with codes and
+ * names in the page's language. Returns TW_OK or the database error.
+ */
+enum tw_err
+tw_refdata_fill(struct tw_db *db, HDF *hdf, enum tw_lang lang)
+{
+	enum tw_err err;
+
+	err = fill_list(db, TW_STMT_WILAYATS, hdf, "Ref.Wilayats", lang);
+	if (err == TW_OK)
+		err = fill_list(db, TW_STMT_CATEGORIES, hdf, "Ref.Categories",
+		    lang);
+	if (err == TW_OK)
+		err = fill_list(db, TW_STMT_DIRECTORATES, hdf,
+		    "Ref.Directorates", lang);
+	return err;
+}

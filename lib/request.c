@@ -1,0 +1,470 @@
+/*
+ * request.c: one FastCGI request, from accept to the access-log line.
+ *
+ * ClearSilver's CGI kit reads the request through the callbacks below,
+ * which talk to the current FCGX request, so cgi_init and cgi_parse work
+ * unchanged under FastCGI. Handlers fill HDF and call tw_render or
+ * tw_redirect; this file writes the status line, the headers and the
+ * body, and turns any failure into a 500 or 503 page.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tawasul.h"
+
+static int
+emu_read(void *data, char *buf, int len)
+{
+	struct tw_req *req = data;
+
+	return FCGX_GetStr(buf, len, req->fcgi.in);
+}
+
+static int
+emu_writef(void *data, const char *fmt, va_list ap)
+{
+	struct tw_req *req = data;
+
+	return FCGX_VFPrintF(req->fcgi.out, fmt, ap);
+}
+
+static int
+emu_write(void *data, const char *buf, int len)
+{
+	struct tw_req *req = data;
+
+	return FCGX_PutStr(buf, len, req->fcgi.out);
+}
+
+/* ClearSilver frees what the getenv and iterenv callbacks return. */
+static char *
+emu_getenv(void *data, const char *name)
+{
+	struct tw_req *req = data;
+	const char *value = FCGX_GetParam(name, req->fcgi.envp);
+
+	return value ? strdup(value) : NULL;
+}
+
+static int
+emu_putenv(void *data, const char *name, const char *value)
+{
+	(void)data;
+	(void)name;
+	(void)value;
+	return -1;
+}
+
+static int
+emu_iterenv(void *data, int index, char **name, char **value)
+{
+	struct tw_req *req = data;
+	char **env = req->fcgi.envp;
+	const char *eq;
+
+	*name = *value = NULL;
+	for (int i = 0; i < index; i++)
+		if (env[i] == NULL)
+			return 0;
+	if (env[index] == NULL || (eq = strchr(env[index], '=')) == NULL)
+		return 0;
+	*name = strndup(env[index], eq - env[index]);
+	*value = strdup(eq + 1);
+	return 0;
+}
+
+/* Returns a FastCGI parameter of the request, or NULL. */
+const char *
+tw_req_env(struct tw_req *req, const char *name)
+{
+	return FCGX_GetParam(name, req->fcgi.envp);
+}
+
+/* Adds a response header; CR and LF in either part are dropped. */
+void
+tw_req_header(struct tw_req *req, const char *name, const char *value)
+{
+	size_t start = req->headers.len;
+
+	string_appendf(&req->headers, "%s: %s", name, value);
+	for (size_t i = start; i < (size_t)req->headers.len; i++)
+		if (req->headers.buf[i] == '\r' || req->headers.buf[i] == '\n')
+			req->headers.buf[i] = ' ';
+	string_append(&req->headers, "\r\n");
+}
+
+/*
+ * Sets a cookie for the whole site: HttpOnly, SameSite=Lax, and Secure
+ * unless Site.CookieSecure is 0 for plain-http development. A max_age
+ * of 0 makes a session cookie.
+ */
+void
+tw_req_cookie(struct tw_req *req, const char *name, const char *value,
+    long max_age)
+{
+	char line[512];
+	int n;
+
+	n = snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; "
+	    "SameSite=Lax%s", name, value,
+	    req->app->config->cookie_secure ? "; Secure" : "");
+	if (max_age > 0 && n > 0 && (size_t)n < sizeof line)
+		snprintf(line + n, sizeof line - n, "; Max-Age=%ld", max_age);
+	tw_req_header(req, "Set-Cookie", line);
+}
+
+/* Answers with a redirect to a path of this site. */
+enum tw_err
+tw_redirect(struct tw_req *req, int status, const char *location)
+{
+	req->status = status;
+	tw_req_header(req, "Location", location);
+	string_clear(&req->body);
+	return TW_OK;
+}
+
+/* Returns an interface string in the request's language. */
+const char *
+tw_req_string(struct tw_req *req, const char *key)
+{
+	return tw_string(req->app->strings[req->lang], key);
+}
+
+static NEOERR *
+render_append(void *ctx, char *text)
+{
+	return string_append((STRING *)ctx, text);
+}
+
+/*
+ * Renders the template tmpl, found under dir, with the data in hdf and
+ * appends the output to out. HTML escaping is on for every variable
+ * before the template is parsed. Returns TW_OK or TW_ERR_TEMPLATE.
+ */
+enum tw_err
+tw_render_hdf(HDF *hdf, const char *dir, const char *tmpl, STRING *out)
+{
+	CSPARSE *cs = NULL;
+	NEOERR *neo;
+
+	neo = hdf_set_value(hdf, "Config.VarEscapeMode", "html");
+	if (neo == STATUS_OK)
+		neo = hdf_set_value(hdf, "hdf.loadpaths.0", dir);
+	if (neo == STATUS_OK)
+		neo = cs_init(&cs, hdf);
+	if (neo == STATUS_OK)
+		neo = cgi_register_strfuncs(cs);
+	if (neo == STATUS_OK)
+		neo = cs_parse_file(cs, tmpl);
+	if (neo == STATUS_OK)
+		neo = cs_render(cs, out, render_append);
+	cs_destroy(&cs);
+	return tw_err_from_neo(neo, tmpl);
+}
+
+/* Renders a page template as the response, with the given status. */
+enum tw_err
+tw_render(struct tw_req *req, int status, const char *tmpl)
+{
+	enum tw_err err;
+
+	string_clear(&req->body);
+	err = tw_render_hdf(req->hdf, req->app->config->template_dir, tmpl,
+	    &req->body);
+	if (err != TW_OK)
+		return err;
+	req->status = status;
+	tw_req_header(req, "Content-Type", "text/html; charset=utf-8");
+	return TW_OK;
+}
+
+/*
+ * Renders the friendly error page for a 4xx or 5xx status, with the
+ * strings L.Error.S<status>, or S400 or S500 for a status without its own.
+ */
+enum tw_err
+tw_render_error(struct tw_req *req, int status)
+{
+	HDF *strings = req->app->strings[req->lang];
+	char key[32];
+	int shown = status;
+
+	snprintf(key, sizeof key, "Error.S%d", status);
+	if (hdf_get_obj(strings, key) == NULL)
+		shown = status >= 500 ? 500 : 400;
+	hdf_set_int_value(req->hdf, "Page.Status", status);
+	hdf_set_valuef(req->hdf, "Page.Title=%s",
+	    hdf_get_valuef(strings, "Error.S%d.Title", shown));
+	hdf_set_valuef(req->hdf, "Page.Message=%s",
+	    hdf_get_valuef(strings, "Error.S%d.Message", shown));
+	return tw_render(req, status, "error.cs");
+}
+
+/* Returns the reason phrase of the statuses this project sends. */
+static const char *
+status_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 302:
+		return "Found";
+	case 303:
+		return "See Other";
+	case 400:
+		return "Bad Request";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 413:
+		return "Content Too Large";
+	case 422:
+		return "Unprocessable Content";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return status >= 500 ? "Internal Server Error" : "";
+	}
+}
+
+/* Writes the response: status, headers, security defaults and body. */
+static void
+send_response(struct tw_req *req)
+{
+	FCGX_FPrintF(req->fcgi.out, "Status: %d %s\r\n", req->status,
+	    status_reason(req->status));
+	if (req->headers.buf != NULL)
+		FCGX_PutStr(req->headers.buf, req->headers.len, req->fcgi.out);
+	FCGX_FPrintF(req->fcgi.out, "Cache-Control: no-store\r\n"
+	    "Content-Length: %d\r\n\r\n", req->body.len);
+	if (req->body.buf != NULL && strcmp(req->method, "HEAD") != 0)
+		FCGX_PutStr(req->body.buf, req->body.len, req->fcgi.out);
+}
+
+/* Answers 500 with a plain page when even the error template failed. */
+static void
+send_fallback(struct tw_req *req, int status)
+{
+	string_clear(&req->headers);
+	string_clear(&req->body);
+	req->status = status;
+	tw_req_header(req, "Content-Type", "text/plain; charset=utf-8");
+	string_append(&req->body, "Service error. Nothing was saved; please "
+	    "try again.\nخطأ في الخدمة. لم يُحفظ شيء، يرجى المحاولة "
+	    "مرة أخرى.\n");
+}
+
+/* Sets the page-wide HDF values every template uses. */
+static void
+fill_page(struct tw_req *req)
+{
+	enum tw_lang other = req->lang == TW_LANG_AR ? TW_LANG_EN : TW_LANG_AR;
+	HDF *hdf = req->hdf;
+
+	hdf_copy(hdf, "L", req->app->strings[req->lang]);
+	hdf_set_value(hdf, "Page.Lang", tw_lang_code(req->lang));
+	hdf_set_value(hdf, "Page.Dir", req->lang == TW_LANG_AR ? "rtl" : "ltr");
+	hdf_set_value(hdf, "Page.Path", req->path);
+	hdf_set_value(hdf, "Page.OtherLang", tw_lang_code(other));
+	hdf_set_valuef(hdf, "Page.OtherUrl=/%s%s", tw_lang_code(other),
+	    req->path);
+	hdf_set_value(hdf, "Config.TimeFooter", "0");
+}
+
+/*
+ * Finds the route for method and path. Returns the route, or NULL with
+ * *status set to 404, or to 405 when only the method is wrong.
+ */
+static const struct tw_route *
+find_route(struct tw_req *req, int *status)
+{
+	const struct tw_app *app = req->app;
+	int path_matched = 0;
+
+	*status = 404;
+	for (size_t i = 0; i < app->nroutes; i++) {
+		const struct tw_route *r = &app->routes[i];
+		const char *star = strchr(r->path, '*');
+
+		if (star == NULL ? strcmp(r->path, req->path) != 0 :
+		    strncmp(r->path, req->path, star - r->path) != 0 ||
+		    strchr(req->path + (star - r->path), '/') != NULL ||
+		    req->path[star - r->path] == '\0')
+			continue;
+		path_matched = 1;
+		if (strcmp(r->method, req->method) != 0 &&
+		    !(strcmp(r->method, "GET") == 0 &&
+		    strcmp(req->method, "HEAD") == 0))
+			continue;
+		req->arg = star ? req->path + (star - r->path) : NULL;
+		return r;
+	}
+	if (path_matched)
+		*status = 405;
+	return NULL;
+}
+
+/*
+ * Splits the language segment off the decoded path. Returns 0 for a
+ * path without one: "/" is redirected by language, the rest is 404.
+ */
+static int
+split_language(struct tw_req *req, const char *uri)
+{
+	char code[3];
+
+	if (strlen(uri) < 3 || uri[0] != '/' ||
+	    (uri[3] != '/' && uri[3] != '\0'))
+		return 0;
+	memcpy(code, uri + 1, 2);
+	code[2] = '\0';
+	if (tw_lang_parse(code, &req->lang) != TW_OK)
+		return 0;
+	req->path = uri[3] == '\0' ? "/" : uri + 3;
+	return 1;
+}
+
+/* Runs the handler of a parsed request and fills status and body. */
+static void
+dispatch(struct tw_req *req, const char *uri)
+{
+	const struct tw_route *route;
+	enum tw_err err;
+	char location[8];
+	int status;
+
+	if (!split_language(req, uri)) {
+		req->lang = tw_lang_from_accept(tw_req_env(req,
+		    "HTTP_ACCEPT_LANGUAGE"));
+		req->path = uri;
+		if (strcmp(uri, "/") == 0) {
+			snprintf(location, sizeof location, "/%s/",
+			    tw_lang_code(req->lang));
+			tw_req_header(req, "Vary", "Accept-Language");
+			tw_redirect(req, 302, location);
+			return;
+		}
+		fill_page(req);
+		hdf_set_valuef(req->hdf, "Page.OtherUrl=/%s/",
+		    tw_lang_code(req->lang == TW_LANG_AR ? TW_LANG_EN :
+		    TW_LANG_AR));
+		err = tw_render_error(req, 404);
+	} else if ((fill_page(req), route = find_route(req, &status)) == NULL) {
+		if (status == 405)
+			tw_req_header(req, "Allow", "GET, HEAD, POST");
+		err = tw_render_error(req, status);
+	} else
+		err = route->handler(req);
+	if (err == TW_OK)
+		return;
+	tw_db_rollback(req->app->db);
+	string_clear(&req->headers);
+	tw_log_error("%s %s failed: %s", req->method, uri, tw_strerror(err));
+	if (tw_render_error(req, err == TW_ERR_DB ? 503 : 500) != TW_OK)
+		send_fallback(req, 500);
+}
+
+/* Initialises ClearSilver for the request; returns 0 on success. */
+static int
+parse_request(struct tw_req *req)
+{
+	const struct tw_config *cfg = req->app->config;
+	const char *length = tw_req_env(req, "CONTENT_LENGTH");
+	HDF *hdf = NULL;
+
+	if (hdf_init(&hdf) != STATUS_OK)
+		return -1;
+	if (length != NULL && atol(length) > cfg->max_body) {
+		req->hdf = hdf; /* freed by handle, as there is no cgi */
+		req->status = 413;
+		return -1;
+	}
+	cgiwrap_init_emu(req, emu_read, emu_writef, emu_write, emu_getenv,
+	    emu_putenv, emu_iterenv);
+	hdf_set_value(hdf, "Config.Upload.TmpDir",
+	    hdf_get_value(cfg->hdf, "Paths.Uploads", "/tmp"));
+	if (tw_err_from_neo(cgi_init(&req->cgi, hdf), "cgi_init") != TW_OK) {
+		req->status = 400; /* cgi_init freed hdf */
+		return -1;
+	}
+	req->hdf = req->cgi->hdf;
+	if (tw_err_from_neo(cgi_parse(req->cgi), "cgi_parse") != TW_OK) {
+		req->status = 400;
+		return -1;
+	}
+	return 0;
+}
+
+/* Handles one accepted request and logs it. */
+static void
+handle(struct tw_req *req)
+{
+	struct timespec start, end;
+	const char *uri;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	req->status = 500;
+	req->cgi = NULL;
+	req->hdf = NULL;
+	req->arg = NULL;
+	req->case_number[0] = '\0';
+	string_init(&req->headers);
+	string_init(&req->body);
+	req->method = tw_req_env(req, "REQUEST_METHOD");
+	uri = tw_req_env(req, "DOCUMENT_URI");
+	if (req->method == NULL)
+		req->method = "GET";
+	if (uri == NULL)
+		uri = "/";
+	req->path = uri;
+	if (parse_request(req) != 0) {
+		if (req->hdf != NULL && split_language(req, uri)) {
+			fill_page(req);
+			if (tw_render_error(req, req->status) != TW_OK)
+				send_fallback(req, req->status);
+		} else
+			send_fallback(req, req->status);
+	} else
+		dispatch(req, uri);
+	send_response(req);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	tw_log_info("%s %s %d %ldms%s%s", req->method, uri, req->status,
+	    (long)((end.tv_sec - start.tv_sec) * 1000 +
+		(end.tv_nsec - start.tv_nsec) / 1000000),
+	    req->case_number[0] ? " case=" : "", req->case_number);
+	string_clear(&req->headers);
+	string_clear(&req->body);
+	if (req->cgi == NULL)
+		hdf_destroy(&req->hdf);
+	else
+		cgi_destroy(&req->cgi);
+	req->hdf = NULL;
+}
+
+/*
+ * Accepts requests on the FastCGI socket (standard input, as spawn-fcgi
+ * passes it) until the process is told to stop. Returns 0, or 1 when
+ * the FastCGI library could not start.
+ */
+int
+tw_serve(struct tw_app *app)
+{
+	struct tw_req req;
+
+	memset(&req, 0, sizeof req);
+	req.app = app;
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&req.fcgi, 0, 0) != 0) {
+		tw_log_error("FastCGI initialisation failed");
+		return 1;
+	}
+	while (FCGX_Accept_r(&req.fcgi) >= 0) {
+		handle(&req);
+		FCGX_Finish_r(&req.fcgi);
+	}
+	return 0;
+}

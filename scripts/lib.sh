@@ -1,0 +1,201 @@
+# Shared functions of scripts/up, scripts/down and scripts/check.
+# Source it; it sets TOP, VAR and PORT and defines tw_* functions.
+# Every process started here writes its pid under $VAR/run, so
+# tw_stop_all stops exactly what was started, by pid.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VAR=${TW_VAR:-$TOP/var}
+PORT=${PORT:-8080}
+WORKERS=${TW_WORKERS:-4}
+POST_RATE=${TW_POST_RATE:-5r/s}
+POST_BURST=${TW_POST_BURST:-20}
+DB_SOCKET=$VAR/run/mysqld.sock
+
+# Debian packages needed to build, run and test.
+TW_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
+clearsilver-dev libmariadb-dev mariadb-server mariadb-client nginx-light
+spawn-fcgi libcurl4-openssl-dev libssl-dev libjansson-dev check zlib1g-dev
+tzdata python3 curl"
+
+tw_say() {
+	printf '%s\n' "$*" >&2
+}
+
+tw_die() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+
+# Installs the packages that are missing, with apt-get update first.
+tw_install() {
+	local missing=() pkg
+	for pkg in $TW_PACKAGES "$@"; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+		    grep -q 'install ok installed' || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	local sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	tw_say "installing: ${missing[*]}"
+	$sudo apt-get update -qq || tw_die "apt-get update failed"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+	    --no-install-recommends "${missing[@]}" >/dev/null ||
+	    tw_die "apt-get install ${missing[*]} failed"
+}
+
+# Configures (once) and builds the programs.
+tw_build() {
+	cd "$TOP" || exit 1
+	[ -x configure ] || autoreconf -fi >/dev/null 2>&1 ||
+	    tw_die "autoreconf failed"
+	[ -f Makefile ] || ./configure -q ${TW_CONFIGURE_FLAGS:-} ||
+	    tw_die "configure failed"
+	make -s -j"$(nproc)" >/dev/null || tw_die "make failed"
+}
+
+# Returns 0 when the pid in file $1 belongs to a running process.
+tw_running() {
+	[ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# Writes the secrets file and the configuration on first run.
+tw_configure() {
+	mkdir -p "$VAR/run" "$VAR/log" "$VAR/tmp" "$VAR/nginx"
+	if [ ! -f "$VAR/secrets.hdf" ]; then
+		umask 077
+		{
+			echo "Secrets.Key = $(openssl rand -hex 32)"
+			echo "Secrets.DatabasePassword = $(openssl rand -hex 16)"
+		} >"$VAR/secrets.hdf"
+		umask 022
+	fi
+	sed -e "s|@VAR@|$VAR|g" -e "s|@TOP@|$TOP|g" -e "s|@PORT@|$PORT|g" \
+	    -e "s|@COOKIE_SECURE@|${TW_COOKIE_SECURE:-0}|g" \
+	    "$TOP/etc/tawasul.hdf.sample" >"$VAR/tawasul.hdf"
+}
+
+# Prints the value of a key of the secrets file.
+tw_secret() {
+	sed -n "s/^Secrets\.$1 = //p" "$VAR/secrets.hdf"
+}
+
+# Runs the mariadb client as the database administrator.
+tw_sql() {
+	mariadb --no-defaults -S "$DB_SOCKET" -u root --default-character-set=utf8mb4 "$@"
+}
+
+# Starts a private MariaDB server under $VAR/db, creating it on first run.
+tw_db_start() {
+	local user_opt=()
+	[ "$(id -u)" -eq 0 ] && user_opt=(--user=root)
+	if [ ! -d "$VAR/db/mysql" ]; then
+		tw_say "creating the database directory $VAR/db"
+		mariadb-install-db --no-defaults --datadir="$VAR/db" \
+		    --auth-root-authentication-method=normal "${user_opt[@]}" \
+		    >"$VAR/log/mariadb-install.log" 2>&1 ||
+		    tw_die "mariadb-install-db failed; see $VAR/log/mariadb-install.log"
+	fi
+	tw_running "$VAR/run/mariadbd.pid" && return 0
+	mariadbd --no-defaults --datadir="$VAR/db" --socket="$DB_SOCKET" \
+	    --pid-file="$VAR/run/mariadbd.pid" --skip-networking \
+	    --log-error="$VAR/log/mariadb.log" --skip-log-bin \
+	    --character-set-server=utf8mb4 \
+	    --collation-server=utf8mb4_unicode_ci \
+	    --innodb-buffer-pool-size=${TW_DB_BUFFER:-256M} \
+	    --innodb-flush-log-at-trx-commit=1 "${user_opt[@]}" \
+	    >/dev/null 2>&1 &
+	local i
+	for i in $(seq 1 100); do
+		tw_sql -e 'SELECT 1' >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	tw_die "MariaDB did not start; see $VAR/log/mariadb.log"
+}
+
+# Stops the private MariaDB server and waits until it has exited.
+tw_db_stop() {
+	tw_stop_pid "$VAR/run/mariadbd.pid" TERM 60
+}
+
+# Creates the database and the application account, then migrates.
+tw_db_setup() {
+	local password
+	password=$(tw_secret DatabasePassword)
+	tw_sql <<SQL || tw_die "database setup failed"
+CREATE DATABASE IF NOT EXISTS tawasul
+    CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'tawasul'@'localhost' IDENTIFIED BY '$password';
+ALTER USER 'tawasul'@'localhost' IDENTIFIED BY '$password';
+GRANT SELECT, INSERT, UPDATE, DELETE ON tawasul.* TO 'tawasul'@'localhost';
+SQL
+	"$TOP/scripts/migrate" || tw_die "migrations failed"
+}
+
+# Starts the FastCGI programs under spawn-fcgi, one socket each.
+tw_fcgi_start() {
+	local program
+	for program in portal; do
+		tw_stop_pid "$VAR/run/$program.pid" TERM 10
+		rm -f "$VAR/run/$program.sock"
+		spawn-fcgi -s "$VAR/run/$program.sock" -M 0600 \
+		    -P "$VAR/run/$program.pid" -- \
+		    "$TOP/cgi-bin/$program" -c "$VAR/tawasul.hdf" -w "$WORKERS" \
+		    -l "$VAR/log/$program.log" \
+		    >>"$VAR/log/$program.log" 2>&1 ||
+		    tw_die "spawn-fcgi $program failed; see $VAR/log/$program.log"
+	done
+}
+
+# Writes the nginx configuration and starts nginx on 127.0.0.1:$PORT.
+tw_nginx_start() {
+	local user_line=""
+	[ "$(id -u)" -eq 0 ] && user_line="user root;"
+	mkdir -p "$VAR/nginx"
+	sed -e "s|@VAR@|$VAR|g" -e "s|@TOP@|$TOP|g" -e "s|@PORT@|$PORT|g" \
+	    -e "s|@USER_LINE@|$user_line|" -e "s|@POST_RATE@|$POST_RATE|" \
+	    -e "s|@POST_BURST@|$POST_BURST|" \
+	    "$TOP/nginx/tawasul.conf.in" >"$VAR/nginx.conf"
+	tw_stop_pid "$VAR/run/nginx.pid" QUIT 10
+	nginx -c "$VAR/nginx.conf" -p "$VAR/nginx" -e "$VAR/log/nginx-error.log" ||
+	    tw_die "nginx failed to start; see $VAR/log/nginx-error.log"
+	local i
+	for i in $(seq 1 50); do
+		curl -s -o /dev/null "http://127.0.0.1:$PORT/static/style.css" &&
+		    return 0
+		sleep 0.1
+	done
+	tw_die "nginx does not answer on 127.0.0.1:$PORT"
+}
+
+# Sends signal $2 to the pid in file $1 and waits up to $3 seconds.
+tw_stop_pid() {
+	local file=$1 signal=$2 wait=${3:-10} pid i
+	[ -f "$file" ] || return 0
+	pid=$(cat "$file")
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -"$signal" "$pid" 2>/dev/null
+		for i in $(seq 1 $((wait * 10))); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	fi
+	rm -f "$file"
+}
+
+# Stops everything this stack started, newest first.
+tw_stop_all() {
+	tw_stop_pid "$VAR/run/nginx.pid" QUIT 10
+	tw_stop_pid "$VAR/run/portal.pid" TERM 10
+	tw_db_stop
+}
+
+# Builds and starts the whole stack.
+tw_start_all() {
+	tw_build
+	tw_configure
+	tw_db_start
+	tw_db_setup
+	tw_fcgi_start
+	tw_nginx_start
+}
