@@ -11,6 +11,65 @@
 
 #include "tawasul.h"
 
+enum cases_stmt {
+	SQL_CATEGORY_BY_CODE,
+	SQL_WILAYAT_BY_CODE,
+	SQL_CUSTOMER_UPSERT,
+	SQL_CASE_INSERT,
+	SQL_CASE_SET_NUMBER,
+	SQL_CASE_BY_FORM_TOKEN,
+	SQL_CASE_TRACK,
+	SQL_EVENT_INSERT,
+	SQL_EVENTS_PUBLIC,
+	SQL_OUTBOX_INSERT,
+	SQL_MAX
+};
+
+static struct tw_stmt stmts[SQL_MAX] = {
+	[SQL_CATEGORY_BY_CODE] = {
+	    "SELECT id, directorate_id, priority, sla_hours FROM categories"
+	    " WHERE code = ? AND active = 1"},
+	[SQL_WILAYAT_BY_CODE] = {
+	    "SELECT id FROM wilayats WHERE code = ?"},
+	[SQL_CUSTOMER_UPSERT] = {
+	    "INSERT INTO customers (mobile, name, email, lang, created_at,"
+	    " updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"
+	    " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id),"
+	    " name = COALESCE(VALUES(name), name),"
+	    " email = COALESCE(VALUES(email), email),"
+	    " lang = VALUES(lang), updated_at = UTC_TIMESTAMP()"},
+	[SQL_CASE_INSERT] = {
+	    "INSERT INTO cases (type, channel, status, priority, category_id,"
+	    " directorate_id, wilayat_id, customer_id, lang, location, lat, lon,"
+	    " description, form_token, created_at, updated_at, due_at)"
+	    " VALUES (?, ?, 'registered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " UTC_TIMESTAMP(), UTC_TIMESTAMP(),"
+	    " DATE_ADD(UTC_TIMESTAMP(), INTERVAL ? HOUR))"},
+	[SQL_CASE_SET_NUMBER] = {
+	    "UPDATE cases SET number = ? WHERE id = ?"},
+	[SQL_CASE_BY_FORM_TOKEN] = {
+	    "SELECT number FROM cases WHERE form_token = ?"},
+	[SQL_CASE_TRACK] = {
+	    "SELECT c.id, c.number, c.status, c.type, c.created_at,"
+	    " c.updated_at, k.name_ar, k.name_en, w.name_ar, w.name_en"
+	    " FROM cases c JOIN customers u ON u.id = c.customer_id"
+	    " JOIN categories k ON k.id = c.category_id"
+	    " LEFT JOIN wilayats w ON w.id = c.wilayat_id"
+	    " WHERE c.number = ? AND u.mobile = ?"},
+	[SQL_EVENT_INSERT] = {
+	    "INSERT INTO case_events (case_id, at, kind, from_status,"
+	    " to_status, actor_kind, channel, is_public, note)"
+	    " VALUES (?, UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)"},
+	[SQL_EVENTS_PUBLIC] = {
+	    "SELECT at, kind, to_status, note FROM case_events"
+	    " WHERE case_id = ? AND is_public = 1 ORDER BY id"},
+	[SQL_OUTBOX_INSERT] = {
+	    "INSERT INTO sms_outbox (case_id, customer_id, to_number, lang,"
+	    " kind, body, status, created_at, next_attempt_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, 'queued', UTC_TIMESTAMP(3),"
+	    " UTC_TIMESTAMP())"},
+};
+
 /* What the category decides for a new case. */
 struct category_rules {
 	long long id;
@@ -27,7 +86,7 @@ category_rules(struct tw_db *db, const char *code, struct category_rules *out)
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	if ((err = tw_db_query(db, TW_STMT_CATEGORY_BY_CODE, p, 1, &rows)) !=
+	if ((err = tw_db_query(db, &stmts[SQL_CATEGORY_BY_CODE], p, 1, &rows)) !=
 	    TW_OK)
 		return err;
 	if (rows->nrows != 1) {
@@ -51,7 +110,7 @@ wilayat_id(struct tw_db *db, const char *code, long long *out)
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	if ((err = tw_db_query(db, TW_STMT_WILAYAT_BY_CODE, p, 1, &rows)) !=
+	if ((err = tw_db_query(db, &stmts[SQL_WILAYAT_BY_CODE], p, 1, &rows)) !=
 	    TW_OK)
 		return err;
 	err = rows->nrows == 1 ? TW_OK : TW_ERR_INPUT;
@@ -80,7 +139,7 @@ add_event(struct tw_db *db, unsigned long long case_id, const char *kind,
 
 	if (from != TW_STATE_MAX && !tw_state_can_move(from, to))
 		return TW_ERR_CONFLICT;
-	return tw_db_exec(db, TW_STMT_EVENT_INSERT, p, 8, NULL);
+	return tw_db_exec(db, &stmts[SQL_EVENT_INSERT], p, 8, NULL);
 }
 
 /* Queues the SMS that gives the resident the case number. */
@@ -101,7 +160,7 @@ queue_receipt(struct tw_db *db, HDF *strings, unsigned long long case_id,
 		TW_P_STR(c->mobile),	      TW_P_STR(tw_lang_code(c->lang)),
 		TW_P_STR("case_received"),    TW_P_STR(body),
 	};
-	err = tw_db_exec(db, TW_STMT_OUTBOX_INSERT, p, 6, NULL);
+	err = tw_db_exec(db, &stmts[SQL_OUTBOX_INSERT], p, 6, NULL);
 	free(body);
 	return err;
 }
@@ -129,7 +188,7 @@ insert_case(struct tw_db *db, const struct tw_case_new *c,
 		TW_P_INT(rules->sla_hours),
 	};
 
-	return tw_db_exec(db, TW_STMT_CASE_INSERT, p, 14, case_id);
+	return tw_db_exec(db, &stmts[SQL_CASE_INSERT], p, 14, case_id);
 }
 
 /* Finds the number of the case an earlier post of the same form made. */
@@ -141,7 +200,7 @@ number_by_form_token(struct tw_db *db, const char *token,
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	if ((err = tw_db_query(db, TW_STMT_CASE_BY_FORM_TOKEN, p, 1, &rows)) !=
+	if ((err = tw_db_query(db, &stmts[SQL_CASE_BY_FORM_TOKEN], p, 1, &rows)) !=
 	    TW_OK)
 		return err;
 	err = rows->nrows == 1 && tw_rows_get(rows, 0, 0) ? TW_ERR_DUPLICATE :
@@ -166,14 +225,14 @@ write_case(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
 		TW_P_STR(tw_lang_code(c->lang)),
 	};
 
-	if ((err = tw_db_exec(db, TW_STMT_CUSTOMER_UPSERT, who, 4,
+	if ((err = tw_db_exec(db, &stmts[SQL_CUSTOMER_UPSERT], who, 4,
 		 &customer_id)) != TW_OK ||
 	    (err = insert_case(db, c, rules, wilayat, customer_id,
 		 &case_id)) != TW_OK ||
 	    (err = tw_casenum_make((long long)case_id, number)) != TW_OK)
 		return err;
 	struct tw_param num[] = {TW_P_STR(number), TW_P_INT((long long)case_id)};
-	if ((err = tw_db_exec(db, TW_STMT_CASE_SET_NUMBER, num, 2, NULL)) !=
+	if ((err = tw_db_exec(db, &stmts[SQL_CASE_SET_NUMBER], num, 2, NULL)) !=
 	    TW_OK)
 		return err;
 	err = add_event(db, case_id, "created", TW_STATE_MAX, TW_STATE_NEW,
@@ -225,7 +284,7 @@ fill_events(struct tw_db *db, const char *case_id, const char *tz, HDF *out)
 	char when[32];
 	enum tw_err err;
 
-	if ((err = tw_db_query(db, TW_STMT_EVENTS_PUBLIC, p, 1, &rows)) !=
+	if ((err = tw_db_query(db, &stmts[SQL_EVENTS_PUBLIC], p, 1, &rows)) !=
 	    TW_OK)
 		return err;
 	err = tw_rows_to_hdf(rows, out, "Case.Events", names);
@@ -254,7 +313,7 @@ tw_case_track(struct tw_db *db, const char *number, const char *mobile,
 	char when[32];
 	enum tw_err err;
 
-	if ((err = tw_db_query(db, TW_STMT_CASE_TRACK, p, 2, &rows)) != TW_OK)
+	if ((err = tw_db_query(db, &stmts[SQL_CASE_TRACK], p, 2, &rows)) != TW_OK)
 		return err;
 	if (rows->nrows != 1) {
 		tw_rows_free(rows);

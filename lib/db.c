@@ -2,7 +2,7 @@
  * db.c: MariaDB access through prepared statements only.
  *
  * Each worker holds one connection and prepares each statement of the
- * table below on first use. When the server restarts, the next call
+ * modules' tables on first use. When the server restarts, the next call
  * outside a transaction, or the next tw_db_begin, reconnects and tries
  * once more, so a request after the restart succeeds. Results are
  * materialised as strings: the pages print them, and typed columns would
@@ -19,62 +19,12 @@
 struct tw_db {
 	const struct tw_config *cfg;
 	MYSQL *conn;
-	MYSQL_STMT *stmts[TW_STMT_MAX];
+	MYSQL_STMT *stmts[TW_DB_MAX_STMTS + 1];
 	int in_tx;
 };
 
-static const char *const stmt_sql[TW_STMT_MAX] = {
-	[TW_STMT_DIRECTORATES] =
-	    "SELECT code, name_ar, name_en FROM directorates"
-	    " WHERE active = 1 ORDER BY sort, id",
-	[TW_STMT_WILAYATS] =
-	    "SELECT code, name_ar, name_en FROM wilayats ORDER BY sort, id",
-	[TW_STMT_CATEGORIES] =
-	    "SELECT c.code, c.name_ar, c.name_en, c.priority, d.code"
-	    " FROM categories c JOIN directorates d ON d.id = c.directorate_id"
-	    " WHERE c.active = 1 ORDER BY c.sort, c.id",
-	[TW_STMT_CATEGORY_BY_CODE] =
-	    "SELECT id, directorate_id, priority, sla_hours FROM categories"
-	    " WHERE code = ? AND active = 1",
-	[TW_STMT_WILAYAT_BY_CODE] = "SELECT id FROM wilayats WHERE code = ?",
-	/* LAST_INSERT_ID(id) makes the insert id the existing row's id. */
-	[TW_STMT_CUSTOMER_UPSERT] =
-	    "INSERT INTO customers (mobile, name, email, lang, created_at,"
-	    " updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"
-	    " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id),"
-	    " name = COALESCE(VALUES(name), name),"
-	    " email = COALESCE(VALUES(email), email),"
-	    " lang = VALUES(lang), updated_at = UTC_TIMESTAMP()",
-	[TW_STMT_CASE_INSERT] =
-	    "INSERT INTO cases (type, channel, status, priority, category_id,"
-	    " directorate_id, wilayat_id, customer_id, lang, location, lat, lon,"
-	    " description, form_token, created_at, updated_at, due_at)"
-	    " VALUES (?, ?, 'registered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " UTC_TIMESTAMP(), UTC_TIMESTAMP(),"
-	    " DATE_ADD(UTC_TIMESTAMP(), INTERVAL ? HOUR))",
-	[TW_STMT_CASE_SET_NUMBER] = "UPDATE cases SET number = ? WHERE id = ?",
-	[TW_STMT_CASE_BY_FORM_TOKEN] =
-	    "SELECT number FROM cases WHERE form_token = ?",
-	[TW_STMT_CASE_TRACK] =
-	    "SELECT c.id, c.number, c.status, c.type, c.created_at,"
-	    " c.updated_at, k.name_ar, k.name_en, w.name_ar, w.name_en"
-	    " FROM cases c JOIN customers u ON u.id = c.customer_id"
-	    " JOIN categories k ON k.id = c.category_id"
-	    " LEFT JOIN wilayats w ON w.id = c.wilayat_id"
-	    " WHERE c.number = ? AND u.mobile = ?",
-	[TW_STMT_EVENT_INSERT] =
-	    "INSERT INTO case_events (case_id, at, kind, from_status,"
-	    " to_status, actor_kind, channel, is_public, note)"
-	    " VALUES (?, UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)",
-	[TW_STMT_EVENTS_PUBLIC] =
-	    "SELECT at, kind, to_status, note FROM case_events"
-	    " WHERE case_id = ? AND is_public = 1 ORDER BY id",
-	[TW_STMT_OUTBOX_INSERT] =
-	    "INSERT INTO sms_outbox (case_id, customer_id, to_number, lang,"
-	    " kind, body, status, created_at, next_attempt_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, 'queued', UTC_TIMESTAMP(3),"
-	    " UTC_TIMESTAMP())",
-};
+/* The last cache slot handed out; slot 0 means "not assigned yet". */
+static int last_slot;
 
 /* Returns 1 for client errors that mean the connection is gone. */
 static int
@@ -89,7 +39,7 @@ connection_lost(unsigned int code)
 static void
 db_disconnect(struct tw_db *db)
 {
-	for (int i = 0; i < TW_STMT_MAX; i++)
+	for (int i = 0; i <= TW_DB_MAX_STMTS; i++)
 		if (db->stmts[i] != NULL) {
 			mysql_stmt_close(db->stmts[i]);
 			db->stmts[i] = NULL;
@@ -165,30 +115,38 @@ tw_db_close(struct tw_db *db)
 
 /* Returns the prepared statement, preparing it on first use. */
 static MYSQL_STMT *
-db_stmt(struct tw_db *db, enum tw_stmt which, unsigned int *code)
+db_stmt(struct tw_db *db, struct tw_stmt *which, unsigned int *code)
 {
 	MYSQL_STMT *stmt;
 
 	*code = 0;
+	if (which->slot == 0) {
+		if (last_slot == TW_DB_MAX_STMTS) {
+			tw_log_error("db: more than %d statements; raise "
+				     "TW_DB_MAX_STMTS", TW_DB_MAX_STMTS);
+			*code = CR_OUT_OF_MEMORY;
+			return NULL;
+		}
+		which->slot = ++last_slot;
+	}
 	if (db->conn == NULL && db_connect(db) != TW_OK) {
 		*code = CR_CONNECTION_ERROR;
 		return NULL;
 	}
-	if (db->stmts[which] != NULL)
-		return db->stmts[which];
+	if (db->stmts[which->slot] != NULL)
+		return db->stmts[which->slot];
 	if ((stmt = mysql_stmt_init(db->conn)) == NULL) {
 		*code = mysql_errno(db->conn);
 		return NULL;
 	}
-	if (mysql_stmt_prepare(stmt, stmt_sql[which],
-		strlen(stmt_sql[which])) != 0) {
+	if (mysql_stmt_prepare(stmt, which->sql, strlen(which->sql)) != 0) {
 		*code = mysql_stmt_errno(stmt);
-		tw_log_error("db: prepare of statement %d failed: %s",
-		    (int)which, mysql_stmt_error(stmt));
+		tw_log_error("db: prepare failed: %s: %.80s",
+		    mysql_stmt_error(stmt), which->sql);
 		mysql_stmt_close(stmt);
 		return NULL;
 	}
-	db->stmts[which] = stmt;
+	db->stmts[which->slot] = stmt;
 	return stmt;
 }
 
@@ -232,7 +190,7 @@ db_bind_params(MYSQL_STMT *stmt, const struct tw_param *params,
 
 /* Binds and executes one statement; returns 0 or the error code. */
 static unsigned int
-db_execute_once(struct tw_db *db, enum tw_stmt which,
+db_execute_once(struct tw_db *db, struct tw_stmt *which,
     const struct tw_param *params, size_t nparams, MYSQL_STMT **out)
 {
 	MYSQL_BIND bind[TW_FORM_MAX];
@@ -258,7 +216,7 @@ db_execute_once(struct tw_db *db, enum tw_stmt which,
  * outside a transaction. Returns TW_OK, TW_ERR_DUPLICATE or TW_ERR_DB.
  */
 static enum tw_err
-db_execute(struct tw_db *db, enum tw_stmt which,
+db_execute(struct tw_db *db, struct tw_stmt *which,
     const struct tw_param *params, size_t nparams, MYSQL_STMT **out)
 {
 	unsigned int code;
@@ -273,8 +231,9 @@ db_execute(struct tw_db *db, enum tw_stmt which,
 		return TW_OK;
 	if (code == ER_DUP_ENTRY)
 		return TW_ERR_DUPLICATE;
-	tw_log_error("db: statement %d failed: error %u %s", (int)which, code,
-	    db->stmts[which] ? mysql_stmt_error(db->stmts[which]) : "");
+	tw_log_error("db: error %u %s: %.80s", code,
+	    db->stmts[which->slot] ? mysql_stmt_error(db->stmts[which->slot]) :
+	    "", which->sql);
 	if (connection_lost(code))
 		db_disconnect(db);
 	return TW_ERR_DB;
@@ -286,7 +245,7 @@ db_execute(struct tw_db *db, enum tw_stmt which,
  * when a unique key rejected the row, or TW_ERR_DB.
  */
 enum tw_err
-tw_db_exec(struct tw_db *db, enum tw_stmt which,
+tw_db_exec(struct tw_db *db, struct tw_stmt *which,
     const struct tw_param *params, size_t nparams,
     unsigned long long *insert_id)
 {
@@ -364,7 +323,7 @@ err:
  * be freed with tw_rows_free. Returns TW_ERR_DB or TW_ERR_NOMEM too.
  */
 enum tw_err
-tw_db_query(struct tw_db *db, enum tw_stmt which,
+tw_db_query(struct tw_db *db, struct tw_stmt *which,
     const struct tw_param *params, size_t nparams, struct tw_rows **out)
 {
 	MYSQL_STMT *stmt = NULL;
@@ -377,8 +336,8 @@ tw_db_query(struct tw_db *db, enum tw_stmt which,
 		return err;
 	mysql_stmt_attr_set(stmt, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
 	if (mysql_stmt_store_result(stmt) != 0) {
-		tw_log_error("db: store result of statement %d failed: %s",
-		    (int)which, mysql_stmt_error(stmt));
+		tw_log_error("db: store result failed: %s: %.80s",
+		    mysql_stmt_error(stmt), which->sql);
 		return TW_ERR_DB;
 	}
 	if ((rows = calloc(1, sizeof *rows)) == NULL) {

@@ -5,10 +5,29 @@
  */
 #include "tawasul.h"
 
+enum refdata_stmt {
+	SQL_DIRECTORATES,
+	SQL_WILAYATS,
+	SQL_CATEGORIES,
+	SQL_MAX
+};
+
+static struct tw_stmt stmts[SQL_MAX] = {
+	[SQL_DIRECTORATES] = {
+	    "SELECT code, name_ar, name_en FROM directorates"
+	    " WHERE active = 1 ORDER BY sort, id"},
+	[SQL_WILAYATS] = {
+	    "SELECT code, name_ar, name_en FROM wilayats ORDER BY sort, id"},
+	[SQL_CATEGORIES] = {
+	    "SELECT c.code, c.name_ar, c.name_en, c.priority, d.code"
+	    " FROM categories c JOIN directorates d ON d.id = c.directorate_id"
+	    " WHERE c.active = 1 ORDER BY c.sort, c.id"},
+};
+
 /* Copies a list query into HDF as prefix.N.Code and prefix.N.Name. */
 static enum tw_err
-fill_list(struct tw_db *db, enum tw_stmt stmt, HDF *hdf, const char *prefix,
-    enum tw_lang lang)
+fill_list(struct tw_db *db, enum refdata_stmt which, HDF *hdf,
+    const char *prefix, enum tw_lang lang)
 {
 	const char *names[] = {"Code", NULL, NULL, "Priority", "Directorate"};
 	struct tw_rows *rows;
@@ -16,7 +35,7 @@ fill_list(struct tw_db *db, enum tw_stmt stmt, HDF *hdf, const char *prefix,
 
 	/* Columns: code, name_ar, name_en, then optional extras. */
 	names[lang == TW_LANG_AR ? 1 : 2] = "Name";
-	if ((err = tw_db_query(db, stmt, NULL, 0, &rows)) != TW_OK)
+	if ((err = tw_db_query(db, &stmts[which], NULL, 0, &rows)) != TW_OK)
 		return err;
 	err = tw_rows_to_hdf(rows, hdf, prefix, names);
 	tw_rows_free(rows);
@@ -32,12 +51,12 @@ tw_refdata_fill(struct tw_db *db, HDF *hdf, enum tw_lang lang)
 {
 	enum tw_err err;
 
-	err = fill_list(db, TW_STMT_WILAYATS, hdf, "Ref.Wilayats", lang);
+	err = fill_list(db, SQL_WILAYATS, hdf, "Ref.Wilayats", lang);
 	if (err == TW_OK)
-		err = fill_list(db, TW_STMT_CATEGORIES, hdf, "Ref.Categories",
+		err = fill_list(db, SQL_CATEGORIES, hdf, "Ref.Categories",
 		    lang);
 	if (err == TW_OK)
-		err = fill_list(db, TW_STMT_DIRECTORATES, hdf,
+		err = fill_list(db, SQL_DIRECTORATES, hdf,
 		    "Ref.Directorates", lang);
 	return err;
 }

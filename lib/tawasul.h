@@ -169,23 +169,17 @@ struct tw_config {
 enum tw_err tw_config_load(const char *path, struct tw_config **);
 void tw_config_free(struct tw_config *);
 
-/* db.c: one connection per worker, prepared statements by enum. */
-enum tw_stmt {
-	TW_STMT_DIRECTORATES,
-	TW_STMT_WILAYATS,
-	TW_STMT_CATEGORIES,
-	TW_STMT_CATEGORY_BY_CODE,
-	TW_STMT_WILAYAT_BY_CODE,
-	TW_STMT_CUSTOMER_UPSERT,
-	TW_STMT_CASE_INSERT,
-	TW_STMT_CASE_SET_NUMBER,
-	TW_STMT_CASE_BY_FORM_TOKEN,
-	TW_STMT_CASE_TRACK,
-	TW_STMT_EVENT_INSERT,
-	TW_STMT_EVENTS_PUBLIC,
-	TW_STMT_OUTBOX_INSERT,
-	TW_STMT_MAX
+/*
+ * db.c: one connection per worker and prepared statements only. Each
+ * lib/ module keeps its SQL in a static table of struct tw_stmt indexed
+ * by its own enum; db.c prepares each entry on first use and keeps it.
+ */
+struct tw_stmt {
+	const char *sql;
+	int slot; /* set by db.c: the cache index of the prepared statement */
 };
+
+#define TW_DB_MAX_STMTS 256
 
 enum tw_type { TW_NULL, TW_INT, TW_STR, TW_DOUBLE };
 
@@ -197,7 +191,8 @@ struct tw_param {
 };
 
 #define TW_P_INT(v)    ((struct tw_param){.type = TW_INT, .i = (v)})
-#define TW_P_STR(v)    ((struct tw_param){.type = (v) ? TW_STR : TW_NULL, .s = (v)})
+#define TW_P_STR(v) \
+	((struct tw_param){.type = (v) ? TW_STR : TW_NULL, .s = (v)})
 #define TW_P_DOUBLE(v) ((struct tw_param){.type = TW_DOUBLE, .d = (v)})
 #define TW_P_NULL      ((struct tw_param){.type = TW_NULL})
 
@@ -215,9 +210,9 @@ void tw_db_close(struct tw_db *);
 enum tw_err tw_db_begin(struct tw_db *);
 enum tw_err tw_db_commit(struct tw_db *);
 void tw_db_rollback(struct tw_db *);
-enum tw_err tw_db_exec(struct tw_db *, enum tw_stmt,
+enum tw_err tw_db_exec(struct tw_db *, struct tw_stmt *,
     const struct tw_param *, size_t nparams, unsigned long long *insert_id);
-enum tw_err tw_db_query(struct tw_db *, enum tw_stmt,
+enum tw_err tw_db_query(struct tw_db *, struct tw_stmt *,
     const struct tw_param *, size_t nparams, struct tw_rows **);
 const char *tw_rows_get(const struct tw_rows *, size_t row, size_t col);
 void tw_rows_free(struct tw_rows *);

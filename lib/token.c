@@ -133,8 +133,9 @@ tw_form_token_new(const char *secret, time_t now, char *out, size_t outsz)
 
 /*
  * Checks a form token: its MAC, and that it was issued no more than
- * max_age seconds before now (and not in the future). On TW_OK the
- * nonce is copied to nonce. Returns TW_ERR_FORBIDDEN otherwise.
+ * max_age seconds before now and at most 300 seconds after it, which
+ * tolerates clocks that differ by five minutes. On TW_OK the nonce is
+ * copied to nonce. Returns TW_ERR_FORBIDDEN otherwise.
  */
 enum tw_err
 tw_form_token_check(const char *secret, const char *token, time_t now,
@@ -156,8 +157,9 @@ tw_form_token_check(const char *secret, const char *token, time_t now,
 		if (!isxdigit((unsigned char)token[i]) ||
 		    isupper((unsigned char)token[i]))
 			return TW_ERR_FORBIDDEN;
+	/* At most 18 digits, so issued cannot overflow a long long. */
 	for (size_t i = 33; i < hlen; i++) {
-		if (!isdigit((unsigned char)token[i]) || i > 33 + 18)
+		if (!isdigit((unsigned char)token[i]) || i >= 33 + 18)
 			return TW_ERR_FORBIDDEN;
 		issued = issued * 10 + (token[i] - '0');
 	}
