@@ -40,12 +40,15 @@ static double
 accept_quality(const char *params, size_t len)
 {
 	const char *q;
+	char *end;
 	double value;
 
 	for (q = params; q + 2 < params + len; q++)
 		if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
-			value = strtod(q + 2, NULL);
-			return value >= 0 && value <= 1 ? value : 1;
+			value = strtod(q + 2, &end);
+			if (end == q + 2 || value < 0 || value > 1)
+				return 1;
+			return value;
 		}
 	return 1;
 }

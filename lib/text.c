@@ -118,6 +118,12 @@ tw_text_clean(const char *text, int multiline)
 
 		if (c == '\r')
 			continue;
+		/* C1 controls U+0080-U+009F are C2 80 to C2 9F. */
+		if (c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f) {
+			s++;
+			continue;
+		}
 		if (c == '\n')
 			*o++ = multiline ? '\n' : ' ';
 		else if (c == '\t')

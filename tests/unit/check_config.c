@@ -35,7 +35,8 @@ write_config(const char *extra, const char *key)
 	    "Database.Socket = /tmp/none.sock\n"
 	    "Paths.Templates = /tmp/templates\n"
 	    "Paths.Locale = /tmp/locale\n"
-	    "Paths.Secrets = %s\n%s", secrets_path, extra);
+	    "Paths.Secrets = %s\n%s",
+	    secrets_path, extra);
 	write_file(config_path, text);
 	snprintf(secrets, sizeof secrets,
 	    "Secrets.Key = %s\nSecrets.DatabasePassword = pw\n", key);
@@ -95,8 +96,8 @@ START_TEST(test_config_missing_file)
 {
 	struct tw_config *cfg = (struct tw_config *)1;
 
-	ck_assert_int_eq(tw_config_load("/nonexistent/tawasul.hdf", &cfg),
-	    TW_ERR_CONFIG);
+	ck_assert_int_eq(
+	    tw_config_load("/nonexistent/tawasul.hdf", &cfg), TW_ERR_CONFIG);
 	ck_assert_ptr_null(cfg);
 }
 END_TEST
@@ -106,8 +107,10 @@ START_TEST(test_config_missing_socket)
 	struct tw_config *cfg = NULL;
 	char text[8192];
 
-	snprintf(text, sizeof text, "Paths.Templates = /t\nPaths.Locale = /l\n"
-	    "Paths.Secrets = %s\n", secrets_path);
+	snprintf(text, sizeof text,
+	    "Paths.Templates = /t\nPaths.Locale = /l\n"
+	    "Paths.Secrets = %s\n",
+	    secrets_path);
 	write_config("", good_key);
 	write_file(config_path, text);
 	ck_assert_int_eq(tw_config_load(config_path, &cfg), TW_ERR_CONFIG);
