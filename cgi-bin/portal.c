@@ -25,12 +25,12 @@ static enum tw_err track_form(struct tw_req *);
 static enum tw_err track_post(struct tw_req *);
 
 static const struct tw_route routes[] = {
-	{"GET", "/", home, 1},
-	{"GET", "/complaints/new", complaint_form, 1},
-	{"POST", "/complaints", complaint_post, 1},
-	{"GET", "/complaints/done", complaint_done, 1},
-	{"GET", "/track", track_form, 1},
-	{"POST", "/track", track_post, 1},
+	{"GET", "/", home},
+	{"GET", "/complaints/new", complaint_form},
+	{"POST", "/complaints", complaint_post},
+	{"GET", "/complaints/done", complaint_done},
+	{"GET", "/track", track_form},
+	{"POST", "/track", track_post},
 };
 
 static const struct tw_field complaint_fields[] = {
@@ -106,6 +106,14 @@ render_complaint_form(struct tw_req *req, int status, const char *token)
 	hdf_set_value(req->hdf, "Form.Token", token);
 	hdf_set_value(req->hdf, "Page.Title",
 	    tw_req_string(req, "Complaint.Title"));
+	/*
+	 * A rejected POST /{lang}/complaints shows this form too, so its
+	 * menu and language link point to the form, because a GET of the
+	 * POST route returns 405.
+	 */
+	hdf_set_value(req->hdf, "Page.Path", "/complaints/new");
+	hdf_set_valuef(req->hdf, "Page.OtherUrl=/%s/complaints/new",
+	    hdf_get_value(req->hdf, "Page.OtherLang", "en"));
 	return tw_render(req, status, "complaint_form.cs");
 }
 
@@ -354,6 +362,7 @@ main(int argc, char **argv)
 {
 	struct tw_app app = {
 		.program = "portal",
+		.localised = 1,
 		.routes = routes,
 		.nroutes = nitems(routes),
 	};

@@ -41,8 +41,9 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	[SQL_CASE_INSERT] = {
 	    "INSERT INTO cases (type, channel, status, priority, category_id,"
 	    " directorate_id, wilayat_id, customer_id, lang, location, lat, lon,"
-	    " description, form_token, created_at, updated_at, due_at)"
-	    " VALUES (?, ?, 'registered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " description, form_token, registered_by, created_at, updated_at,"
+	    " due_at) VALUES (?, ?, 'registered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?,"
 	    " UTC_TIMESTAMP(), UTC_TIMESTAMP(),"
 	    " DATE_ADD(UTC_TIMESTAMP(), INTERVAL ? HOUR))"},
 	[SQL_CASE_SET_NUMBER] = {
@@ -58,8 +59,8 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " WHERE c.number = ? AND u.mobile = ?"},
 	[SQL_EVENT_INSERT] = {
 	    "INSERT INTO case_events (case_id, at, kind, from_status,"
-	    " to_status, actor_kind, channel, is_public, note)"
-	    " VALUES (?, UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)"},
+	    " to_status, actor_kind, actor_id, channel, is_public, note)"
+	    " VALUES (?, UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?)"},
 	[SQL_EVENTS_PUBLIC] = {
 	    "SELECT at, kind, to_status, note FROM case_events"
 	    " WHERE case_id = ? AND is_public = 1 ORDER BY id"},
@@ -120,26 +121,48 @@ wilayat_id(struct tw_db *db, const char *code, long long *out)
 	return err;
 }
 
-/* Appends one event to a case's history. */
-static enum tw_err
-add_event(struct tw_db *db, unsigned long long case_id, const char *kind,
-    enum tw_state from, enum tw_state to, const char *channel,
-    const char *note)
+/*
+ * Appends one event to a case's history. A state change (from is not
+ * TW_STATE_MAX) is checked against the lifecycle table first and
+ * returns TW_ERR_CONFLICT when it is not allowed.
+ */
+enum tw_err
+tw_event_add(struct tw_db *db, unsigned long long case_id,
+    const struct tw_event *ev)
 {
+	int changes = ev->from != TW_STATE_MAX;
 	struct tw_param p[] = {
 		TW_P_INT((long long)case_id),
-		TW_P_STR(kind),
-		from == TW_STATE_MAX ? TW_P_NULL : TW_P_STR(tw_state_name(from)),
-		TW_P_STR(tw_state_name(to)),
-		TW_P_STR("system"),
-		TW_P_STR(channel),
-		TW_P_INT(1),
-		TW_P_STR(note),
+		TW_P_STR(ev->kind),
+		changes ? TW_P_STR(tw_state_name(ev->from)) : TW_P_NULL,
+		ev->to != TW_STATE_MAX ? TW_P_STR(tw_state_name(ev->to)) :
+		    TW_P_NULL,
+		TW_P_STR(ev->actor_kind),
+		ev->actor_id > 0 ? TW_P_INT(ev->actor_id) : TW_P_NULL,
+		TW_P_STR(ev->channel),
+		TW_P_INT(ev->is_public),
+		TW_P_STR(ev->note),
 	};
 
-	if (from != TW_STATE_MAX && !tw_state_can_move(from, to))
+	if (changes && !tw_state_can_move(ev->from, ev->to))
 		return TW_ERR_CONFLICT;
-	return tw_db_exec(db, &stmts[SQL_EVENT_INSERT], p, 8, NULL);
+	return tw_db_exec(db, &stmts[SQL_EVENT_INSERT], p, 9, NULL);
+}
+
+/* Queues an SMS; it is sent only if the caller's transaction commits. */
+enum tw_err
+tw_sms_queue(struct tw_db *db, const struct tw_sms *sms)
+{
+	struct tw_param p[] = {
+		sms->case_id > 0 ? TW_P_INT(sms->case_id) : TW_P_NULL,
+		sms->customer_id > 0 ? TW_P_INT(sms->customer_id) : TW_P_NULL,
+		TW_P_STR(sms->to),
+		TW_P_STR(tw_lang_code(sms->lang)),
+		TW_P_STR(sms->kind),
+		TW_P_STR(sms->body),
+	};
+
+	return tw_db_exec(db, &stmts[SQL_OUTBOX_INSERT], p, 6, NULL);
 }
 
 /* Queues the SMS that gives the resident the case number. */
@@ -148,6 +171,8 @@ queue_receipt(struct tw_db *db, HDF *strings, unsigned long long case_id,
     unsigned long long customer_id, const struct tw_case_new *c,
     const char *number)
 {
+	struct tw_sms sms = {(long long)case_id, (long long)customer_id,
+	    c->mobile, c->lang, "case_received", NULL};
 	char *body;
 	enum tw_err err;
 
@@ -155,12 +180,8 @@ queue_receipt(struct tw_db *db, HDF *strings, unsigned long long case_id,
 	    "{number}", number);
 	if (body == NULL)
 		return TW_ERR_NOMEM;
-	struct tw_param p[] = {
-		TW_P_INT((long long)case_id), TW_P_INT((long long)customer_id),
-		TW_P_STR(c->mobile),	      TW_P_STR(tw_lang_code(c->lang)),
-		TW_P_STR("case_received"),    TW_P_STR(body),
-	};
-	err = tw_db_exec(db, &stmts[SQL_OUTBOX_INSERT], p, 6, NULL);
+	sms.body = body;
+	err = tw_sms_queue(db, &sms);
 	free(body);
 	return err;
 }
@@ -185,10 +206,11 @@ insert_case(struct tw_db *db, const struct tw_case_new *c,
 		c->lon ? TW_P_DOUBLE(*c->lon) : TW_P_NULL,
 		TW_P_STR(c->description),
 		TW_P_STR(c->form_token),
+		c->registered_by > 0 ? TW_P_INT(c->registered_by) : TW_P_NULL,
 		TW_P_INT(rules->sla_hours),
 	};
 
-	return tw_db_exec(db, &stmts[SQL_CASE_INSERT], p, 14, case_id);
+	return tw_db_exec(db, &stmts[SQL_CASE_INSERT], p, 15, case_id);
 }
 
 /* Finds the number of the case an earlier post of the same form made. */
@@ -235,11 +257,14 @@ write_case(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
 	if ((err = tw_db_exec(db, &stmts[SQL_CASE_SET_NUMBER], num, 2, NULL)) !=
 	    TW_OK)
 		return err;
-	err = add_event(db, case_id, "created", TW_STATE_MAX, TW_STATE_NEW,
-	    c->channel, NULL);
+	struct tw_event created = {"created", TW_STATE_MAX, TW_STATE_NEW,
+	    c->registered_by ? "staff" : "resident", c->registered_by,
+	    c->channel, 1, NULL};
+	struct tw_event registered = {"registered", TW_STATE_NEW,
+	    TW_STATE_REGISTERED, "system", 0, c->channel, 1, NULL};
+	err = tw_event_add(db, case_id, &created);
 	if (err == TW_OK)
-		err = add_event(db, case_id, "registered", TW_STATE_NEW,
-		    TW_STATE_REGISTERED, c->channel, NULL);
+		err = tw_event_add(db, case_id, &registered);
 	if (err == TW_OK)
 		err = queue_receipt(db, strings, case_id, customer_id, c,
 		    number);

@@ -91,6 +91,16 @@ read_settings(struct tw_config *cfg)
 	    "Asia/Muscat");
 	cfg->max_body = hdf_get_int_value(h, "Site.MaxBody", 65536);
 	cfg->cookie_secure = hdf_get_int_value(h, "Site.CookieSecure", 1);
+	cfg->login.window_minutes =
+	    hdf_get_int_value(h, "Security.LoginWindowMinutes", 15);
+	cfg->login.per_account =
+	    hdf_get_int_value(h, "Security.LoginFailuresPerAccount", 5);
+	cfg->login.per_address =
+	    hdf_get_int_value(h, "Security.LoginFailuresPerAddress", 20);
+	cfg->login.idle_seconds =
+	    60L * hdf_get_int_value(h, "Security.SessionIdleMinutes", 30);
+	cfg->login.max_seconds =
+	    3600L * hdf_get_int_value(h, "Security.SessionMaxHours", 12);
 	/* Muscat Governorate with a margin; see the sample config. */
 	if (!decimal_setting(h, "ServiceArea.LatMin", "22.40", &a->lat_min) ||
 	    !decimal_setting(h, "ServiceArea.LatMax", "23.90", &a->lat_max) ||

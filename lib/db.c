@@ -21,6 +21,7 @@ struct tw_db {
 	MYSQL *conn;
 	MYSQL_STMT *stmts[TW_DB_MAX_STMTS + 1];
 	int in_tx;
+	unsigned long long affected; /* rows changed by the last tw_db_exec */
 };
 
 /* The last cache slot handed out; slot 0 means "not assigned yet". */
@@ -193,12 +194,12 @@ static unsigned int
 db_execute_once(struct tw_db *db, struct tw_stmt *which,
     const struct tw_param *params, size_t nparams, MYSQL_STMT **out)
 {
-	MYSQL_BIND bind[TW_FORM_MAX];
-	unsigned long lengths[TW_FORM_MAX];
+	MYSQL_BIND bind[TW_DB_MAX_PARAMS];
+	unsigned long lengths[TW_DB_MAX_PARAMS];
 	MYSQL_STMT *stmt;
 	unsigned int code;
 
-	if (nparams > TW_FORM_MAX)
+	if (nparams > TW_DB_MAX_PARAMS)
 		return CR_UNKNOWN_ERROR;
 	if ((stmt = db_stmt(db, which, &code)) == NULL)
 		return code ? code : CR_UNKNOWN_ERROR;
@@ -252,11 +253,20 @@ tw_db_exec(struct tw_db *db, struct tw_stmt *which,
 	MYSQL_STMT *stmt = NULL;
 	enum tw_err err;
 
+	db->affected = 0;
 	if ((err = db_execute(db, which, params, nparams, &stmt)) != TW_OK)
 		return err;
 	if (insert_id != NULL)
 		*insert_id = mysql_stmt_insert_id(stmt);
+	db->affected = mysql_stmt_affected_rows(stmt);
 	return TW_OK;
+}
+
+/* Returns the number of rows the last tw_db_exec changed. */
+unsigned long long
+tw_db_affected(const struct tw_db *db)
+{
+	return db->affected;
 }
 
 /* Copies the buffered rows of stmt into a new tw_rows. */

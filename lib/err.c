@@ -16,6 +16,7 @@ static const char *const messages[TW_ERR_MAX] = {
 	[TW_ERR_FORBIDDEN] = "forbidden",
 	[TW_ERR_CONFLICT] = "conflicting state",
 	[TW_ERR_TEMPLATE] = "template error",
+	[TW_ERR_THROTTLED] = "too many attempts",
 };
 
 /* Returns a static description of an error code. */

@@ -127,12 +127,15 @@ read_field(struct tw_form *form, size_t i)
 	const char *raw = hdf_get_valuef(form->hdf, "Query.%s", f->name);
 	char *trimmed;
 
-	if (raw == NULL || *raw == '\0') {
+	if ((raw == NULL || *raw == '\0') &&
+	    hdf_get_valuef(form->hdf, "Request.Nul.%s", f->name) == NULL) {
 		if (f->required)
 			tw_form_error(form, f->name, "Err.Required", 0);
 		return;
 	}
-	if (!tw_utf8_valid(raw, strlen(raw))) {
+	if (raw == NULL ||
+	    hdf_get_valuef(form->hdf, "Request.Nul.%s", f->name) != NULL ||
+	    !tw_utf8_valid(raw, strlen(raw))) {
 		tw_form_error(form, f->name, "Err.Encoding", 0);
 		return;
 	}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "tawasul.h"
@@ -18,8 +19,16 @@ static int
 emu_read(void *data, char *buf, int len)
 {
 	struct tw_req *req = data;
+	size_t left;
 
-	return FCGX_GetStr(buf, len, req->fcgi.in);
+	if (req->raw_body == NULL)
+		return FCGX_GetStr(buf, len, req->fcgi.in);
+	left = req->raw_len - req->raw_pos;
+	if ((size_t)len > left)
+		len = (int)left;
+	memcpy(buf, req->raw_body + req->raw_pos, len);
+	req->raw_pos += len;
+	return len;
 }
 
 static int
@@ -194,6 +203,14 @@ tw_render_error(struct tw_req *req, int status)
 	snprintf(key, sizeof key, "Error.S%d", status);
 	if (hdf_get_obj(strings, key) == NULL)
 		shown = status >= 500 ? 500 : 400;
+	/*
+	 * The path of a POST or PUT may have no GET route, so the language
+	 * link of its error page leads to the other language's home page.
+	 */
+	if (strcmp(req->method, "GET") != 0 &&
+	    strcmp(req->method, "HEAD") != 0)
+		hdf_set_valuef(req->hdf, "Page.OtherUrl=/%s/",
+		    hdf_get_value(req->hdf, "Page.OtherLang", "ar"));
 	hdf_set_int_value(req->hdf, "Page.Status", status);
 	hdf_set_valuef(req->hdf, "Page.Title=%s",
 	    hdf_get_valuef(strings, "Error.S%d.Title", shown));
@@ -266,6 +283,7 @@ fill_page(struct tw_req *req)
 	enum tw_lang other = req->lang == TW_LANG_AR ? TW_LANG_EN : TW_LANG_AR;
 	HDF *hdf = req->hdf;
 
+	hdf_remove_tree(hdf, "L");
 	hdf_copy(hdf, "L", req->app->strings[req->lang]);
 	hdf_set_value(hdf, "Page.Lang", tw_lang_code(req->lang));
 	hdf_set_value(hdf, "Page.Dir", req->lang == TW_LANG_AR ? "rtl" : "ltr");
@@ -274,19 +292,46 @@ fill_page(struct tw_req *req)
 	hdf_set_valuef(hdf, "Page.OtherUrl=/%s%s", tw_lang_code(other),
 	    req->path);
 	hdf_set_value(hdf, "Config.TimeFooter", "0");
+	if (!req->app->localised)
+		hdf_set_value(hdf, "Page.Intranet", "1");
+}
+
+/* Switches the page's language, for pages whose path does not say it. */
+void
+tw_req_set_lang(struct tw_req *req, enum tw_lang lang)
+{
+	if (req->lang == lang)
+		return;
+	req->lang = lang;
+	fill_page(req);
+}
+
+/* Picks the language of a page outside /ar and /en: the tw_lang cookie,
+ * then Accept-Language. */
+static enum tw_lang
+unprefixed_language(struct tw_req *req)
+{
+	enum tw_lang lang;
+
+	if (tw_lang_parse(hdf_get_value(req->hdf, "Cookie.tw_lang", NULL),
+	    &lang) == TW_OK)
+		return lang;
+	return tw_lang_from_accept(tw_req_env(req, "HTTP_ACCEPT_LANGUAGE"));
 }
 
 /*
  * Finds the route for method and path. Returns the route, or NULL with
- * *status set to 404, or to 405 when only the method is wrong.
+ * *status set to 404, or to 405 with the path's methods in allow when
+ * only the method is wrong.
  */
 static const struct tw_route *
-find_route(struct tw_req *req, int *status)
+find_route(struct tw_req *req, int *status, char *allow, size_t allowsz)
 {
 	const struct tw_app *app = req->app;
 	int path_matched = 0;
 
 	*status = 404;
+	allow[0] = '\0';
 	for (size_t i = 0; i < app->nroutes; i++) {
 		const struct tw_route *r = &app->routes[i];
 		const char *star = strchr(r->path, '*');
@@ -297,6 +342,10 @@ find_route(struct tw_req *req, int *status)
 		    req->path[star - r->path] == '\0')
 			continue;
 		path_matched = 1;
+		if (strstr(allow, r->method) == NULL)
+			snprintf(allow + strlen(allow), allowsz - strlen(allow),
+			    "%s%s%s", allow[0] ? ", " : "", r->method,
+			    strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
 		if (strcmp(r->method, req->method) != 0 &&
 		    !(strcmp(r->method, "GET") == 0 &&
 		    strcmp(req->method, "HEAD") == 0))
@@ -335,10 +384,21 @@ dispatch(struct tw_req *req, const char *uri)
 {
 	const struct tw_route *route;
 	enum tw_err err;
-	char location[8];
+	char location[8], allow[64];
 	int status;
 
-	if (!split_language(req, uri)) {
+	if (!req->app->localised) {
+		req->lang = unprefixed_language(req);
+		req->path = uri;
+		fill_page(req);
+		if ((route = find_route(req, &status, allow, sizeof allow)) ==
+		    NULL) {
+			if (status == 405)
+				tw_req_header(req, "Allow", allow);
+			err = tw_render_error(req, status);
+		} else
+			err = route->handler(req);
+	} else if (!split_language(req, uri)) {
 		req->lang = tw_lang_from_accept(tw_req_env(req,
 		    "HTTP_ACCEPT_LANGUAGE"));
 		req->path = uri;
@@ -354,9 +414,10 @@ dispatch(struct tw_req *req, const char *uri)
 		    tw_lang_code(req->lang == TW_LANG_AR ? TW_LANG_EN :
 		    TW_LANG_AR));
 		err = tw_render_error(req, 404);
-	} else if ((fill_page(req), route = find_route(req, &status)) == NULL) {
+	} else if ((fill_page(req), route = find_route(req, &status, allow,
+	    sizeof allow)) == NULL) {
 		if (status == 405)
-			tw_req_header(req, "Allow", "GET, HEAD, POST");
+			tw_req_header(req, "Allow", allow);
 		err = tw_render_error(req, status);
 	} else
 		err = route->handler(req);
@@ -369,12 +430,83 @@ dispatch(struct tw_req *req, const char *uri)
 		send_fallback(req, 500);
 }
 
+/* Returns 1 when text holds the escape of a NUL byte, "%00". */
+static int
+has_escaped_nul(const char *text, size_t len)
+{
+	for (size_t i = 0; i + 2 < len; i++)
+		if (text[i] == '%' && text[i + 1] == '0' && text[i + 2] == '0')
+			return 1;
+	return 0;
+}
+
+/*
+ * Marks in Request.Nul.<name> each field of an urlencoded body whose
+ * value holds a NUL byte, raw or escaped: ClearSilver decodes values
+ * into C strings and would silently cut the text at the NUL, so
+ * tw_form_read rejects those fields instead.
+ */
+static void
+mark_nul_fields(struct tw_req *req)
+{
+	const char *p = req->raw_body, *end = p + req->raw_len;
+
+	while (p < end) {
+		const char *amp = memchr(p, '&', end - p), *eq;
+		const char *stop = amp ? amp : end;
+		char name[64];
+
+		eq = memchr(p, '=', stop - p);
+		if (eq != NULL && eq - p < (long)sizeof name &&
+		    (memchr(eq, '\0', stop - eq) != NULL ||
+		    has_escaped_nul(eq, stop - eq))) {
+			memcpy(name, p, eq - p);
+			name[eq - p] = '\0';
+			cgi_url_unescape(name);
+			if (strspn(name, "abcdefghijklmnopqrstuvwxyz_0123456789") ==
+			    strlen(name) && name[0] != '\0')
+				hdf_set_valuef(req->hdf, "Request.Nul.%s=1",
+				    name);
+		}
+		p = stop + 1;
+	}
+}
+
+/*
+ * Reads an urlencoded body whole, so mark_nul_fields can see it before
+ * ClearSilver parses it from memory. Returns 0, or -1 with req->status
+ * set when the body is short or memory runs out.
+ */
+static int
+read_form_body(struct tw_req *req, long length)
+{
+	const char *type = tw_req_env(req, "CONTENT_TYPE");
+	int n;
+
+	if (length <= 0 || type == NULL ||
+	    strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
+		return 0;
+	if ((req->raw_body = malloc(length)) == NULL) {
+		req->status = 500;
+		return -1;
+	}
+	n = FCGX_GetStr(req->raw_body, (int)length, req->fcgi.in);
+	req->raw_len = n > 0 ? (size_t)n : 0;
+	req->raw_pos = 0;
+	if (req->raw_len != (size_t)length) {
+		req->status = 400;
+		return -1;
+	}
+	return 0;
+}
+
 /* Initialises ClearSilver for the request; returns 0 on success. */
 static int
 parse_request(struct tw_req *req)
 {
 	const struct tw_config *cfg = req->app->config;
 	const char *length = tw_req_env(req, "CONTENT_LENGTH");
+	const char *query;
 	HDF *hdf = NULL;
 
 	if (hdf_init(&hdf) != STATUS_OK)
@@ -382,6 +514,14 @@ parse_request(struct tw_req *req)
 	if (length != NULL && atol(length) > cfg->max_body) {
 		req->hdf = hdf; /* freed by handle, as there is no cgi */
 		req->status = 413;
+		return -1;
+	}
+	query = tw_req_env(req, "QUERY_STRING");
+	if ((query != NULL && has_escaped_nul(query, strlen(query))) ||
+	    read_form_body(req, length ? atol(length) : 0) != 0) {
+		req->hdf = hdf;
+		if (req->status != 500)
+			req->status = 400;
 		return -1;
 	}
 	cgiwrap_init_emu(req, emu_read, emu_writef, emu_write, emu_getenv,
@@ -393,6 +533,8 @@ parse_request(struct tw_req *req)
 		return -1;
 	}
 	req->hdf = req->cgi->hdf;
+	if (req->raw_body != NULL)
+		mark_nul_fields(req);
 	if (tw_err_from_neo(cgi_parse(req->cgi), "cgi_parse") != TW_OK) {
 		req->status = 400;
 		return -1;
@@ -413,6 +555,9 @@ handle(struct tw_req *req)
 	req->hdf = NULL;
 	req->arg = NULL;
 	req->case_number[0] = '\0';
+	req->has_staff = 0;
+	req->raw_body = NULL;
+	req->raw_len = req->raw_pos = 0;
 	string_init(&req->headers);
 	string_init(&req->body);
 	req->method = tw_req_env(req, "REQUEST_METHOD");
@@ -433,12 +578,16 @@ handle(struct tw_req *req)
 		dispatch(req, uri);
 	send_response(req);
 	clock_gettime(CLOCK_MONOTONIC, &end);
-	tw_log_info("%s %s %d %ldms%s%s", req->method, uri, req->status,
+	tw_log_info("%s %s %d %ldms%s%s%s%s", req->method, uri, req->status,
 	    (long)((end.tv_sec - start.tv_sec) * 1000 +
 		(end.tv_nsec - start.tv_nsec) / 1000000),
-	    req->case_number[0] ? " case=" : "", req->case_number);
+	    req->case_number[0] ? " case=" : "", req->case_number,
+	    req->has_staff ? " user=" : "",
+	    req->has_staff ? req->staff.username : "");
 	string_clear(&req->headers);
 	string_clear(&req->body);
+	free(req->raw_body);
+	req->raw_body = NULL;
 	if (req->cgi == NULL)
 		hdf_destroy(&req->hdf);
 	else

@@ -31,6 +31,7 @@ enum tw_err {
 	TW_ERR_FORBIDDEN, /* a token or permission check failed */
 	TW_ERR_CONFLICT,  /* a state change not allowed from this state */
 	TW_ERR_TEMPLATE,  /* a template failed to parse or render */
+	TW_ERR_THROTTLED, /* too many recent failures; try again later */
 	TW_ERR_MAX
 };
 
@@ -149,7 +150,73 @@ const char *tw_state_name(enum tw_state);
 enum tw_err tw_state_parse(const char *, enum tw_state *);
 int tw_state_can_move(enum tw_state from, enum tw_state to);
 
+enum tw_lang { TW_LANG_AR, TW_LANG_EN, TW_LANG_MAX };
+
+/* perm.c: staff roles and what each may do, in one table. */
+enum tw_role {
+	TW_ROLE_AGENT,	    /* 1st line: the 1111 line and walk-ins */
+	TW_ROLE_OFFICER,    /* 2nd line: one directorate's support office */
+	TW_ROLE_FIELD,	    /* 3rd line: works by SMS, no web login */
+	TW_ROLE_QA,	    /* quality assurance */
+	TW_ROLE_SUPERVISOR, /* supervises the contact centre */
+	TW_ROLE_HEAD,	    /* head of one directorate */
+	TW_ROLE_EXECUTIVE,  /* the chairman's office */
+	TW_ROLE_ADMIN,	    /* manages accounts */
+	TW_ROLE_MAX
+};
+
+enum tw_action {
+	TW_ACT_QUEUE,	  /* open the case queue */
+	TW_ACT_VIEW,	  /* open a case */
+	TW_ACT_PERSONAL,  /* see a resident's name, mobile and e-mail */
+	TW_ACT_REGISTER,  /* register a case for a caller */
+	TW_ACT_ROUTE,	  /* send a case to another directorate */
+	TW_ACT_ASSIGN,	  /* assign an officer or field staff */
+	TW_ACT_START,	  /* mark work in progress */
+	TW_ACT_RESOLVE,	  /* mark resolved with a resolution note */
+	TW_ACT_CONFIRM,	  /* record the resident's confirmation */
+	TW_ACT_REOPEN,	  /* reopen with a reason */
+	TW_ACT_REJECT,	  /* reject with a reason */
+	TW_ACT_DUPLICATE, /* mark as a duplicate of another case */
+	TW_ACT_PRIORITY,  /* change the priority */
+	TW_ACT_CATEGORY,  /* change the category */
+	TW_ACT_NOTE,	  /* add an internal note */
+	TW_ACT_REPLY,	  /* send a public reply to the resident */
+	TW_ACT_USERS,	  /* manage staff accounts */
+	TW_ACT_MAX
+};
+
+/* The logged-in staff member of a request. */
+struct tw_staff {
+	long long id;
+	char username[65];
+	char name[101];
+	enum tw_role role;
+	long long directorate_id; /* 0 when not bound to one */
+	enum tw_lang lang;
+	char csrf[44];
+};
+
+const char *tw_role_name(enum tw_role);
+enum tw_err tw_role_parse(const char *, enum tw_role *);
+int tw_role_needs_directorate(enum tw_role);
+int tw_role_scoped(enum tw_role);
+int tw_can(const struct tw_staff *, enum tw_action, long long case_dir);
+
+/* password.c: scrypt password hashes. */
+enum tw_err tw_password_acceptable(const char *);
+enum tw_err tw_password_hash(const char *, char *out, size_t outsz);
+int tw_password_verify(const char *password, const char *stored);
+
 /* config.c: one HDF file of settings, loaded at start-up. */
+struct tw_login_limits {
+	long window_minutes; /* failures older than this are forgotten */
+	long per_account;    /* failures that lock an account */
+	long per_address;    /* failures that lock a client address */
+	long idle_seconds;   /* a session idle this long has ended */
+	long max_seconds;    /* a session this old has ended */
+};
+
 struct tw_config {
 	HDF *hdf;
 	const char *db_socket;
@@ -164,6 +231,7 @@ struct tw_config {
 	long max_body;
 	int cookie_secure;
 	struct tw_area area;
+	struct tw_login_limits login;
 };
 
 enum tw_err tw_config_load(const char *path, struct tw_config **);
@@ -179,7 +247,8 @@ struct tw_stmt {
 	int slot; /* set by db.c: the cache index of the prepared statement */
 };
 
-#define TW_DB_MAX_STMTS 256
+#define TW_DB_MAX_STMTS	 256
+#define TW_DB_MAX_PARAMS 48
 
 enum tw_type { TW_NULL, TW_INT, TW_STR, TW_DOUBLE };
 
@@ -191,10 +260,18 @@ struct tw_param {
 };
 
 #define TW_P_INT(v)    ((struct tw_param){.type = TW_INT, .i = (v)})
-#define TW_P_STR(v) \
-	((struct tw_param){.type = (v) ? TW_STR : TW_NULL, .s = (v)})
+#define TW_P_STR(v)    tw_param_str(v)
 #define TW_P_DOUBLE(v) ((struct tw_param){.type = TW_DOUBLE, .d = (v)})
 #define TW_P_NULL      ((struct tw_param){.type = TW_NULL})
+
+/* Returns a string parameter, or SQL NULL for a NULL pointer. */
+static inline struct tw_param
+tw_param_str(const char *s)
+{
+	struct tw_param p = {.type = s != NULL ? TW_STR : TW_NULL, .s = s};
+
+	return p;
+}
 
 /* A materialised result: every cell as a string, NULL for SQL NULL. */
 struct tw_rows {
@@ -214,14 +291,13 @@ enum tw_err tw_db_exec(struct tw_db *, struct tw_stmt *,
     const struct tw_param *, size_t nparams, unsigned long long *insert_id);
 enum tw_err tw_db_query(struct tw_db *, struct tw_stmt *,
     const struct tw_param *, size_t nparams, struct tw_rows **);
+unsigned long long tw_db_affected(const struct tw_db *);
 const char *tw_rows_get(const struct tw_rows *, size_t row, size_t col);
 void tw_rows_free(struct tw_rows *);
 enum tw_err tw_rows_to_hdf(const struct tw_rows *, HDF *, const char *prefix,
     const char *const *names);
 
 /* i18n.c: languages, interface strings and displayed times. */
-enum tw_lang { TW_LANG_AR, TW_LANG_EN, TW_LANG_MAX };
-
 const char *tw_lang_code(enum tw_lang);
 enum tw_err tw_lang_parse(const char *, enum tw_lang *);
 enum tw_lang tw_lang_from_accept(const char *accept_language);
@@ -241,11 +317,13 @@ struct tw_route {
 	const char *method;
 	const char *path; /* after the language segment; "*" matches one */
 	tw_handler handler;
-	int localised; /* 1 when the path starts with /ar or /en */
 };
 
 struct tw_app {
 	const char *program;
+	/* 1 when paths start with /ar or /en; 0 for the intranet and the
+	 * webhooks, whose language comes from the person or the request. */
+	int localised;
 	const struct tw_route *routes;
 	size_t nroutes;
 	struct tw_config *config;
@@ -266,6 +344,11 @@ struct tw_req {
 	STRING headers;
 	STRING body;
 	char case_number[TW_CASENUM_LEN + 1]; /* for the access log */
+	struct tw_staff staff; /* the logged-in staff member, if any */
+	int has_staff;
+	char *raw_body; /* an urlencoded body, read whole to be checked */
+	size_t raw_len;
+	size_t raw_pos;
 };
 
 int tw_serve(struct tw_app *);
@@ -278,6 +361,7 @@ enum tw_err tw_redirect(struct tw_req *, int status, const char *location);
 enum tw_err tw_render(struct tw_req *, int status, const char *tmpl);
 enum tw_err tw_render_error(struct tw_req *, int status);
 const char *tw_req_string(struct tw_req *, const char *key);
+void tw_req_set_lang(struct tw_req *, enum tw_lang);
 enum tw_err tw_render_hdf(HDF *, const char *dir, const char *tmpl,
     STRING *out);
 
@@ -287,6 +371,18 @@ int tw_csrf_valid(struct tw_req *, const char *field_value);
 
 /* refdata.c: directorates, wilayats and categories for forms. */
 enum tw_err tw_refdata_fill(struct tw_db *, HDF *, enum tw_lang);
+
+/* session.c: staff login, sessions and the login throttle. */
+enum tw_err tw_login(struct tw_db *, const struct tw_login_limits *,
+    const char *username, const char *password, const char *addr,
+    long long *staff_id);
+enum tw_err tw_session_start(struct tw_db *, long long staff_id,
+    const char *addr, char token[44], char csrf[44]);
+enum tw_err tw_session_load(struct tw_db *, const struct tw_login_limits *,
+    const char *token, struct tw_staff *);
+enum tw_err tw_session_end(struct tw_db *, const char *token);
+enum tw_err tw_staff_set_lang(struct tw_db *, long long staff_id,
+    enum tw_lang);
 
 /* cases.c: creating and tracking cases. */
 struct tw_case_new {
@@ -303,11 +399,85 @@ struct tw_case_new {
 	const char *email;
 	enum tw_lang lang;
 	const char *form_token; /* the nonce; NULL for staff channels */
+	long long registered_by; /* staff id; 0 when the resident filed it */
 };
+
+/* One entry of a case's history. */
+struct tw_event {
+	const char *kind;	/* created, registered, assigned, note, ... */
+	enum tw_state from;	/* TW_STATE_MAX when the state is unchanged */
+	enum tw_state to;	/* TW_STATE_MAX for no state at all */
+	const char *actor_kind; /* resident, staff, field or system */
+	long long actor_id;	/* staff id, or 0 */
+	const char *channel;
+	int is_public;		/* shown to the resident when 1 */
+	const char *note;
+};
+
+/* One SMS for the outbox. */
+struct tw_sms {
+	long long case_id;     /* 0 when about no case */
+	long long customer_id; /* 0 when not to a resident */
+	const char *to;	       /* E.164 */
+	enum tw_lang lang;
+	const char *kind;
+	const char *body;
+};
+
+enum tw_err tw_event_add(struct tw_db *, unsigned long long case_id,
+    const struct tw_event *);
+enum tw_err tw_sms_queue(struct tw_db *, const struct tw_sms *);
 
 enum tw_err tw_case_create(struct tw_db *, HDF *strings,
     const struct tw_case_new *, char number[TW_CASENUM_LEN + 1]);
 enum tw_err tw_case_track(struct tw_db *, const char *number,
     const char *mobile, enum tw_lang, const char *tz, HDF *out);
+
+/* casework.c: the intranet's work on one case. */
+struct tw_action_input {
+	enum tw_action action;
+	long long version; /* the version the person saw */
+	const char *value; /* directorate, username, priority, category or
+			      original case number, by action */
+	const char *note;  /* resolution, reason, note or reply */
+};
+
+enum tw_err tw_action_parse(const char *, enum tw_action *);
+const char *tw_action_name(enum tw_action);
+int tw_action_allowed(const struct tw_staff *, enum tw_action,
+    enum tw_state from, long long case_dir);
+enum tw_err tw_case_act(struct tw_db *, HDF *strings[TW_LANG_MAX],
+    const struct tw_staff *, const char *number,
+    const struct tw_action_input *);
+enum tw_err tw_case_page(struct tw_db *, const struct tw_staff *,
+    const char *number, enum tw_lang, const char *tz, HDF *out);
+enum tw_err tw_customer_profile(struct tw_db *, const char *mobile,
+    enum tw_lang, const char *tz, HDF *out, long long *customer_id);
+
+/* queue.c: the case queue with filters, search and counts. */
+enum tw_sort { TW_SORT_NEWEST, TW_SORT_OLDEST, TW_SORT_DUE };
+
+struct tw_queue_filter {
+	const char *status; /* each NULL when not filtered */
+	const char *directorate;
+	const char *category;
+	const char *wilayat;
+	const char *channel;
+	const char *priority;
+	int overdue;
+	long long assigned_to; /* staff id, or 0 */
+	long long customer_id; /* or 0 */
+	const char *number;
+	const char *words; /* searched in location and description */
+	const char *after; /* cursor of the previous page, or NULL */
+	enum tw_sort sort;
+	int page_size;
+};
+
+char *tw_search_expression(const char *);
+enum tw_err tw_queue_fill(struct tw_db *, const struct tw_queue_filter *,
+    enum tw_lang, const char *tz, HDF *out);
+enum tw_err tw_customer_id(struct tw_db *, const char *mobile,
+    long long *id);
 
 #endif

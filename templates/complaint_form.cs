@@ -20,10 +20,11 @@ each:t = L.Type ?><?cs
 <?cs call:select("category", Ref.Categories, L.Complaint.Category, 1) ?>
 <?cs call:select("wilayat", Ref.Wilayats, L.Complaint.Wilayat, 1) ?>
 <?cs call:text_input("location", "text", L.Complaint.Location, L.Complaint.LocationHint, 0, 'maxlength="200"') ?>
-    <fieldset class="field coords<?cs if:Form.Error.lat ?> invalid<?cs /if ?>" id="coords">
+    <fieldset class="field coords<?cs if:Form.Error.lat || Form.Error.lon ?> invalid<?cs /if ?>" id="coords">
       <legend><?cs var:L.Complaint.CoordsLegend ?> <span class="opt">(<?cs var:L.Complaint.Optional ?>)</span></legend>
       <p class="hint" id="lat-hint"><?cs var:L.Complaint.CoordsHint ?></p><?cs
-call:field_error("lat") ?>
+call:field_error("lat") ?><?cs
+call:field_error("lon") ?>
       <div class="pair">
         <div><label for="lat"><?cs var:L.Complaint.Lat ?></label>
         <input type="text" id="lat" name="lat" inputmode="decimal" dir="ltr" value="<?cs var:Form.Value.lat ?>"<?cs call:described("lat", "1") ?>></div>

@@ -53,7 +53,9 @@ def:form_errors() ?><?cs
     /if ?>
     <ul><?cs
     each:e = Form.Error ?><?cs
-      if:name(e) != "form" ?>
+      # The hidden csrf and form_token fields cannot be corrected by the
+        resident, and their failure is already in Form.Error.form. ?><?cs
+      if:name(e) != "form" && name(e) != "csrf" && name(e) != "form_token" ?>
       <li><a href="#<?cs name:e ?>"><?cs var:e ?></a></li><?cs
       /if ?><?cs
     /each ?>
