@@ -265,7 +265,8 @@ lookup_id(struct tw_db *db, enum casework_stmt which, const char *key,
 /* Queues an SMS to the resident with L.Sms.<key> of their language. */
 static enum tw_err
 notify_resident(struct tw_db *db, HDF *strings[TW_LANG_MAX],
-    const struct locked_case *c, const char *key, const char *text)
+    const struct locked_case *c, const char *kind, const char *key,
+    const char *text)
 {
 	char *with_number, *body;
 	enum tw_err err;
@@ -278,7 +279,7 @@ notify_resident(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	free(with_number);
 	if (body == NULL)
 		return TW_ERR_NOMEM;
-	struct tw_sms sms = {c->id, c->customer_id, c->mobile, c->lang, key,
+	struct tw_sms sms = {c->id, c->customer_id, c->mobile, c->lang, kind,
 	    body};
 	err = tw_sms_queue(db, &sms);
 	free(body);
@@ -449,10 +450,11 @@ record_action(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	if ((err = tw_event_add(db, (unsigned long long)c->id, &ev)) != TW_OK)
 		return err;
 	if (in->action == TW_ACT_REPLY)
-		return notify_resident(db, strings, c, "Sms.Reply", in->note);
+		return notify_resident(db, strings, c, "case_reply",
+		    "Sms.Reply", in->note);
 	if (in->action == TW_ACT_RESOLVE)
-		return notify_resident(db, strings, c, "Sms.Resolved",
-		    in->note);
+		return notify_resident(db, strings, c, "case_resolved",
+		    "Sms.Resolved", in->note);
 	return TW_OK;
 }
 

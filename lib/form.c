@@ -139,6 +139,13 @@ read_field(struct tw_form *form, size_t i)
 		tw_form_error(form, f->name, "Err.Encoding", 0);
 		return;
 	}
+	if (f->kind == TW_FIELD_SECRET) {
+		if (tw_utf8_chars(raw) <= f->max)
+			form->values[i] = strdup(raw);
+		else
+			tw_form_error(form, f->name, "Err.TooLong", f->max);
+		return;
+	}
 	if (f->kind != TW_FIELD_TOKEN)
 		hdf_set_valuef(form->hdf, "Form.Value.%s=%s", f->name, raw);
 	if (f->kind == TW_FIELD_LINE || f->kind == TW_FIELD_TEXT) {

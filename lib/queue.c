@@ -41,7 +41,7 @@
 	" AND (? IS NULL OR w.code = ?)" \
 	" AND (? IS NULL OR c.channel = ?)" \
 	" AND (? IS NULL OR c.priority = ?)" \
-	" AND (? IS NULL OR (c.due_at < UTC_TIMESTAMP()" \
+	" AND (? IS NULL OR (? = 1 AND c.due_at < UTC_TIMESTAMP()" \
 	"   AND c.status IN " QUEUE_OPEN "))" \
 	" AND (? IS NULL OR c.assigned_staff_id = ?)" \
 	" AND (? IS NULL OR c.customer_id = ?)" \

@@ -14,7 +14,7 @@ enum refdata_stmt {
 
 static struct tw_stmt stmts[SQL_MAX] = {
 	[SQL_DIRECTORATES] = {
-	    "SELECT code, name_ar, name_en FROM directorates"
+	    "SELECT code, name_ar, name_en, id FROM directorates"
 	    " WHERE active = 1 ORDER BY sort, id"},
 	[SQL_WILAYATS] = {
 	    "SELECT code, name_ar, name_en FROM wilayats ORDER BY sort, id"},
@@ -33,7 +33,9 @@ fill_list(struct tw_db *db, enum refdata_stmt which, HDF *hdf,
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	/* Columns: code, name_ar, name_en, then optional extras. */
+	/* Columns: code, name_ar, name_en, then the list's extras. */
+	if (which == SQL_DIRECTORATES)
+		names[3] = "Id";
 	names[lang == TW_LANG_AR ? 1 : 2] = "Name";
 	if ((err = tw_db_query(db, &stmts[which], NULL, 0, &rows)) != TW_OK)
 		return err;

@@ -124,6 +124,25 @@ tw_req_cookie(struct tw_req *req, const char *name, const char *value,
 	tw_req_header(req, "Set-Cookie", line);
 }
 
+/*
+ * Sets or clears a staff cookie: limited to /agent, HttpOnly,
+ * SameSite=Strict so no other site can make the browser send it, and
+ * Secure unless Site.CookieSecure is 0. It lasts for the browser
+ * session; the server decides when the session ends.
+ */
+void
+tw_req_staff_cookie(struct tw_req *req, const char *name, const char *value,
+    int clear)
+{
+	char line[512];
+
+	snprintf(line, sizeof line, "%s=%s; Path=/agent; HttpOnly; "
+	    "SameSite=Strict%s%s", name, clear ? "" : value,
+	    req->app->config->cookie_secure ? "; Secure" : "",
+	    clear ? "; Max-Age=0" : "");
+	tw_req_header(req, "Set-Cookie", line);
+}
+
 /* Answers with a redirect to a path of this site. */
 enum tw_err
 tw_redirect(struct tw_req *req, int status, const char *location)

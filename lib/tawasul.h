@@ -85,7 +85,8 @@ enum tw_field_kind {
 	TW_FIELD_EMAIL,	   /* normalised to lower case */
 	TW_FIELD_DECIMAL,  /* a decimal number, digits normalised */
 	TW_FIELD_CASENUM,  /* a case number with a valid check digit */
-	TW_FIELD_TOKEN	   /* base64url, from a hidden field */
+	TW_FIELD_TOKEN,	   /* base64url, from a hidden field */
+	TW_FIELD_SECRET	   /* a password: kept as typed, never shown back */
 };
 
 struct tw_field {
@@ -357,6 +358,8 @@ const char *tw_req_env(struct tw_req *, const char *name);
 void tw_req_header(struct tw_req *, const char *name, const char *value);
 void tw_req_cookie(struct tw_req *, const char *name, const char *value,
     long max_age);
+void tw_req_staff_cookie(struct tw_req *, const char *name,
+    const char *value, int clear);
 enum tw_err tw_redirect(struct tw_req *, int status, const char *location);
 enum tw_err tw_render(struct tw_req *, int status, const char *tmpl);
 enum tw_err tw_render_error(struct tw_req *, int status);
@@ -371,6 +374,65 @@ int tw_csrf_valid(struct tw_req *, const char *field_value);
 
 /* refdata.c: directorates, wilayats and categories for forms. */
 enum tw_err tw_refdata_fill(struct tw_db *, HDF *, enum tw_lang);
+
+/* staff.c: staff accounts, for bin/tawasul-admin. */
+#define TW_REASON_MAX	320 /* bytes of "what failed: value: what to do" */
+#define TW_PASSWORD_NEW 21  /* a generated password and its NUL */
+
+/* An account as typed on the command line or in a CSV row; NULL or an
+ * empty string for a value not given. */
+struct tw_staff_input {
+	const char *username;
+	const char *display_name;
+	const char *role;
+	const char *directorate; /* a directorate code */
+	const char *mobile;	 /* as typed; normalised by the check */
+	const char *email;
+	const char *lang;     /* "ar" or "en"; "ar" when not given */
+	const char *password; /* must be empty for field staff */
+};
+
+/* The same account once tw_staff_check has accepted it. */
+struct tw_staff_account {
+	char username[65];
+	char display_name[401]; /* 100 characters of up to 4 bytes */
+	enum tw_role role;
+	char directorate[33]; /* a code; "" when none */
+	char mobile[16];      /* E.164; "" when none */
+	char email[255];      /* lower case; "" when none */
+	enum tw_lang lang;
+	const char *password; /* points into the input; NULL for field */
+};
+
+enum tw_csv {
+	TW_CSV_OK,
+	TW_CSV_OPEN,	/* a quoted field has no closing quote */
+	TW_CSV_QUOTE,	/* a quote inside an unquoted field, or after one */
+	TW_CSV_TOO_MANY /* more fields than the caller has room for */
+};
+
+int tw_username_valid(const char *);
+enum tw_err tw_staff_check(const struct tw_staff_input *,
+    struct tw_staff_account *, char reason[TW_REASON_MAX]);
+enum tw_err tw_staff_password_new(char out[TW_PASSWORD_NEW]);
+enum tw_err tw_staff_create(struct tw_db *, const struct tw_staff_input *,
+    char reason[TW_REASON_MAX]);
+enum tw_err tw_staff_set_active(struct tw_db *, const char *username,
+    int active, long long *ended, char reason[TW_REASON_MAX]);
+enum tw_err tw_staff_set_role(struct tw_db *, const char *username,
+    const char *role, const char *directorate, int *no_password,
+    char reason[TW_REASON_MAX]);
+enum tw_err tw_staff_set_directorate(struct tw_db *, const char *username,
+    const char *code, char reason[TW_REASON_MAX]);
+enum tw_err tw_staff_set_mobile(struct tw_db *, const char *username,
+    const char *mobile, char reason[TW_REASON_MAX]);
+enum tw_err tw_staff_set_password(struct tw_db *, const char *username,
+    const char *password, char reason[TW_REASON_MAX]);
+enum tw_err tw_staff_list(struct tw_db *, const char *role,
+    const char *directorate, struct tw_rows **);
+const char *tw_csv_next(const char *text, size_t *len, size_t *nlines);
+enum tw_csv tw_csv_split(const char *record, char *buf, char **fields,
+    size_t max, size_t *nfields);
 
 /* session.c: staff login, sessions and the login throttle. */
 enum tw_err tw_login(struct tw_db *, const struct tw_login_limits *,

@@ -10,6 +10,8 @@ WORKERS=${TW_WORKERS:-4}
 POST_RATE=${TW_POST_RATE:-5r/s}
 POST_BURST=${TW_POST_BURST:-20}
 DB_SOCKET=$VAR/run/mysqld.sock
+# The FastCGI programs, one socket each.
+TW_PROGRAMS="portal agent"
 
 # Debian packages needed to build, run and test.
 TW_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
@@ -134,7 +136,7 @@ SQL
 # Starts the FastCGI programs under spawn-fcgi, one socket each.
 tw_fcgi_start() {
 	local program
-	for program in portal; do
+	for program in $TW_PROGRAMS; do
 		tw_stop_pid "$VAR/run/$program.pid" TERM 10
 		rm -f "$VAR/run/$program.sock"
 		spawn-fcgi -s "$VAR/run/$program.sock" -M 0600 \
@@ -186,7 +188,10 @@ tw_stop_pid() {
 # Stops everything this stack started, newest first.
 tw_stop_all() {
 	tw_stop_pid "$VAR/run/nginx.pid" QUIT 10
-	tw_stop_pid "$VAR/run/portal.pid" TERM 10
+	local program
+	for program in $TW_PROGRAMS; do
+		tw_stop_pid "$VAR/run/$program.pid" TERM 10
+	done
 	tw_db_stop
 }
 

@@ -3,20 +3,46 @@
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title><?cs var:Page.Title ?> · <?cs var:L.Site.Name ?> · <?cs var:L.Site.Owner ?></title>
+<title><?cs var:Page.Title ?> · <?cs var:L.Site.Name ?> · <?cs if:Page.Intranet ?><?cs var:L.Agent.Name ?><?cs else ?><?cs var:L.Site.Owner ?><?cs /if ?></title>
 <link rel="stylesheet" href="/static/style.css">
-<link rel="alternate" hreflang="<?cs var:Page.OtherLang ?>" href="<?cs var:Page.OtherUrl ?>">
+<?cs if:!Page.Intranet ?><link rel="alternate" hreflang="<?cs var:Page.OtherLang ?>" href="<?cs var:Page.OtherUrl ?>"><?cs /if ?>
 </head>
 <body>
 <a class="skip" href="#main"><?cs var:L.Nav.Skip ?></a>
-<header class="site">
-  <div class="bar">
+<header class="site<?cs if:Page.Intranet ?> intranet<?cs /if ?>">
+  <div class="bar"><?cs
+if:Page.Intranet ?>
+    <a class="brand" href="/agent/cases"><span class="mark" aria-hidden="true">ت</span><span><strong><?cs var:L.Site.Name ?></strong> <small><?cs var:L.Agent.Name ?></small></span></a>
+    <nav aria-label="<?cs var:L.Nav.Label ?>"><?cs
+  if:Staff.Name ?>
+      <a href="/agent/cases"<?cs if:Page.Path == "/agent/cases" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Queue ?></a>
+      <a href="/agent/callers"<?cs if:Page.Path == "/agent/callers" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Callers ?></a><?cs
+    if:Staff.Can.register ?>
+      <a href="/agent/register"<?cs if:Page.Path == "/agent/register" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Register ?></a><?cs
+    /if ?>
+      <form method="post" action="/agent/lang" class="inline">
+        <input type="hidden" name="csrf" value="<?cs var:Staff.Csrf ?>">
+        <input type="hidden" name="lang" value="<?cs var:Page.OtherLang ?>">
+        <input type="hidden" name="next" value="<?cs var:Page.Path ?>">
+        <button type="submit" class="link lang" lang="<?cs var:Page.OtherLang ?>"><?cs var:L.Nav.OtherLanguage ?></button>
+      </form>
+      <span class="who" id="staff-name"><?cs var:Staff.Name ?> · <?cs var:L.Agent.Role[Staff.Role] ?></span>
+      <form method="post" action="/agent/logout" class="inline">
+        <input type="hidden" name="csrf" value="<?cs var:Staff.Csrf ?>">
+        <button type="submit" class="link" id="logout"><?cs var:L.Agent.Nav.Logout ?></button>
+      </form><?cs
+  else ?>
+      <a class="lang" href="/agent/login?lang=<?cs var:Page.OtherLang ?><?cs if:Form.Value.next ?>&amp;next=<?cs var:url_escape(Form.Value.next) ?><?cs /if ?>" lang="<?cs var:Page.OtherLang ?>"><?cs var:L.Nav.OtherLanguage ?></a><?cs
+  /if ?>
+    </nav><?cs
+else ?>
     <a class="brand" href="/<?cs var:Page.Lang ?>/"><span class="mark" aria-hidden="true">ت</span><span><strong><?cs var:L.Site.Name ?></strong> <small><?cs var:L.Site.Owner ?></small></span></a>
     <nav aria-label="<?cs var:L.Nav.Label ?>">
       <a href="/<?cs var:Page.Lang ?>/complaints/new"<?cs if:Page.Path == "/complaints/new" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.NewComplaint ?></a>
       <a href="/<?cs var:Page.Lang ?>/track"<?cs if:Page.Path == "/track" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.Track ?></a>
       <a class="lang" href="<?cs var:Page.OtherUrl ?>" lang="<?cs var:Page.OtherLang ?>" hreflang="<?cs var:Page.OtherLang ?>"><?cs var:L.Nav.OtherLanguage ?></a>
-    </nav>
+    </nav><?cs
+/if ?>
   </div>
 </header>
 <main id="main">
