@@ -4,7 +4,10 @@
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title><?cs var:Page.Title ?> · <?cs var:L.Site.Name ?> · <?cs if:Page.Intranet ?><?cs var:L.Agent.Name ?><?cs else ?><?cs var:L.Site.Owner ?><?cs /if ?></title>
-<link rel="stylesheet" href="/static/style.css">
+<link rel="stylesheet" href="/static/style.css"><?cs
+if:Page.Intranet ?>
+<link rel="stylesheet" href="/static/intranet.css"><?cs
+/if ?>
 <?cs if:!Page.Intranet ?><link rel="alternate" hreflang="<?cs var:Page.OtherLang ?>" href="<?cs var:Page.OtherUrl ?>"><?cs /if ?>
 </head>
 <body>

@@ -16,17 +16,26 @@
 struct golden_case {
 	const char *fixture;
 	const char *tmpl;
+	int intranet; /* 1 to load agent_staff.hdf, the logged-in staff */
 };
 
 static const struct golden_case cases[] = {
-	{"home", "home.cs"},
-	{"complaint_form", "complaint_form.cs"},
-	{"complaint_form_errors", "complaint_form.cs"},
-	{"complaint_done", "complaint_done.cs"},
-	{"track", "track.cs"},
-	{"track_result", "track.cs"},
-	{"error_404", "error.cs"},
-	{"error_503", "error.cs"},
+	{"home", "home.cs", 0},
+	{"complaint_form", "complaint_form.cs", 0},
+	{"complaint_form_errors", "complaint_form.cs", 0},
+	{"complaint_done", "complaint_done.cs", 0},
+	{"track", "track.cs", 0},
+	{"track_result", "track.cs", 0},
+	{"error_404", "error.cs", 0},
+	{"error_503", "error.cs", 0},
+	{"agent_login", "agent_login.cs", 0},
+	{"agent_queue", "agent_queue.cs", 1},
+	{"agent_queue_empty", "agent_queue.cs", 1},
+	{"agent_case", "agent_case.cs", 1},
+	{"agent_case_conflict", "agent_case.cs", 1},
+	{"agent_callers", "agent_callers.cs", 1},
+	{"agent_callers_new", "agent_callers.cs", 1},
+	{"agent_register", "agent_register.cs", 1},
 };
 
 static const char *
@@ -73,6 +82,10 @@ render_case(const struct golden_case *gc, enum tw_lang lang, STRING *out)
 	err = tw_err_from_neo(hdf_init(&hdf), "hdf_init");
 	snprintf(path, sizeof path, "%s/tests/golden/common.hdf", srcdir());
 	if (err == TW_OK)
+		err = tw_err_from_neo(hdf_read_file(hdf, path), path);
+	snprintf(path, sizeof path, "%s/tests/golden/agent_staff.hdf",
+	    srcdir());
+	if (err == TW_OK && gc->intranet)
 		err = tw_err_from_neo(hdf_read_file(hdf, path), path);
 	snprintf(path, sizeof path, "%s/tests/golden/%s.hdf", srcdir(),
 	    gc->fixture);
