@@ -308,6 +308,43 @@ store_option(struct args *args, int opt)
 	}
 }
 
+/* Returns the command option named exactly name[0..len), or NULL. */
+static const struct option *
+find_option(const char *name, size_t len)
+{
+	for (const struct option *o = command_options; o->name != NULL; o++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
+}
+
+/*
+ * Rejects long options that are not spelled in full. getopt_long accepts
+ * any unambiguous prefix, so "--password SECRET" would otherwise turn
+ * into --password-stdin. Returns -1 when every option is known, else 2.
+ */
+static int
+check_option_names(const struct command *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *arg = argv[i];
+		size_t len = strcspn(arg + 2, "=");
+		const struct option *o;
+		char name[40];
+
+		if (strncmp(arg, "--", 2) != 0)
+			continue;
+		if ((o = find_option(arg + 2, len)) == NULL) {
+			/* Without its "=value", which may be a password. */
+			snprintf(name, sizeof name, "%.*s", (int)len + 2, arg);
+			return usage_error(cmd, "unknown option", name);
+		}
+		if (o->has_arg == required_argument && arg[2 + len] == '\0')
+			i++; /* skip its value */
+	}
+	return -1;
+}
+
 /*
  * Reads the options and operands of a command; argv[0] is its name.
  * Returns -1 when the command should run, 0 after printing its help,
@@ -316,12 +353,15 @@ store_option(struct args *args, int opt)
 static int
 parse_args(const struct command *cmd, int argc, char **argv, struct args *args)
 {
-	int opt;
+	int opt, index = -1, status;
+	char name[40];
 
 	memset(args, 0, sizeof *args);
 	args->cmd = cmd;
+	if ((status = check_option_names(cmd, argc, argv)) >= 0)
+		return status;
 	optind = 0; /* glibc: start over with a new argv */
-	while ((opt = getopt_long(argc, argv, ":h", command_options, NULL)) !=
+	while ((opt = getopt_long(argc, argv, ":h", command_options, &index)) !=
 	    -1) {
 		if (opt == 'h') {
 			print_help(stdout, cmd);
@@ -329,9 +369,11 @@ parse_args(const struct command *cmd, int argc, char **argv, struct args *args)
 		}
 		if (opt == '?' || opt == ':')
 			return bad_option(cmd, argv, opt);
-		if (strchr(cmd->options, opt) == NULL)
-			return usage_error(
-			    cmd, "option not valid here", argv[optind - 1]);
+		if (strchr(cmd->options, opt) == NULL) {
+			snprintf(name, sizeof name, "--%s",
+			    command_options[index].name);
+			return usage_error(cmd, "option not valid here", name);
+		}
 		store_option(args, opt);
 	}
 	args->operands = argv + optind;
@@ -603,7 +645,9 @@ list_cell(const struct tw_rows *rows, size_t r, size_t c, int tsv)
 		return on ? "active" : "disabled";
 	if (c == 8)
 		return on ? "set" : "none";
-	return v != NULL ? v : tsv ? "" : "-";
+	if (v != NULL)
+		return v;
+	return tsv ? "" : "-";
 }
 
 /* Prints one row of cells, padded to widths unless widths is NULL. */
@@ -628,8 +672,8 @@ print_row(const char *const cells[LIST_COLUMNS], const size_t *widths)
  * Prints the rows as tab-separated values, or as a table whose columns
  * are as wide as their longest cell in characters.
  * NOTE: a terminal lays out Arabic right to left and may draw combining
- * marks in no column, so a table with Arabic names can look ragged; use
- * --tsv for anything that reads the output.
+ * marks in no column of their own, so a table with Arabic names can look
+ * ragged. Programs that read the output should use --tsv.
  */
 static void
 print_list(const struct tw_rows *rows, int tsv)
@@ -670,7 +714,7 @@ cmd_list(struct admin *admin, const struct args *args)
 	if ((err = tw_staff_list(
 	         admin->db, args->role, args->directorate, &rows)) != TW_OK)
 		return fail("database request failed: %s: see the error "
-		            "logged above; check that MariaDB is running",
+		            "logged above and check that MariaDB is running",
 		    tw_strerror(err));
 	print_list(rows, args->tsv);
 	tw_rows_free(rows);
@@ -710,8 +754,9 @@ read_file(const char *path, char **text)
 
 	*text = NULL;
 	if (f == NULL)
-		return fail(
-		    "cannot open import file: %s: %s", path, strerror(errno));
+		return fail("import file not readable: %s (%s): check the "
+		            "path and its permissions",
+		    path, strerror(errno));
 	if (fstat(fileno(f), &st) != 0 || st.st_size > IMPORT_MAX_BYTES)
 		fail("import file too large: %s: split it into files of at "
 		     "most %ld bytes",
@@ -720,7 +765,9 @@ read_file(const char *path, char **text)
 		fail("out of memory: %s: free some memory and try again", path);
 	else if ((n = fread(*text, 1, (size_t)st.st_size, f)) !=
 	    (size_t)st.st_size)
-		fail("cannot read import file: %s: %s", path, strerror(errno));
+		fail("import file not readable: %s (%s): check the file and "
+		     "try again",
+		    path, strerror(errno));
 	else if (memchr(*text, '\0', n) != NULL)
 		fail("import file is not text: %s: save it as \"CSV UTF-8\"",
 		    path);
@@ -966,8 +1013,9 @@ open_summary(const char *path)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || fchmod(fd, 0600) != 0 ||
 	    (out = fdopen(fd, "w")) == NULL) {
-		fail(
-		    "cannot write summary file: %s: %s", path, strerror(errno));
+		fail("summary file not writable: %s (%s): choose another "
+		     "path with --summary",
+		    path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
@@ -986,10 +1034,12 @@ finish_import(struct import *im, FILE *out)
 	fclose(im->passwords);
 	im->reasons = im->passwords = NULL;
 	write_summary(im, out);
-	if (out != stdout && fclose(out) != 0)
-		status = fail("cannot write summary file: %s: %s",
+	if (out != stdout && fclose(out) != 0) {
+		status = fail("summary file not written: %s (%s): the summary "
+		              "follows on standard output instead",
 		    im->args->summary, strerror(errno));
-	else if (out != stdout)
+		write_summary(im, stdout);
+	} else if (out != stdout)
 		printf("accepted %zu of %zu rows; summary in %s\n",
 		    im->accepted, im->total, im->args->summary);
 	if (im->stopped_line > 0)

@@ -2,9 +2,9 @@
  * staff.c: staff accounts, for bin/tawasul-admin.
  *
  * tw_staff_check validates every value of a new account without touching
- * the database, and the command line and the CSV import both go through
- * it, so a row of a file is accepted exactly when the same values on the
- * command line would be. Every failure fills a reason of the form
+ * the database. The command line and the CSV import both call it, so a
+ * row of a file is accepted exactly when the same values on the command
+ * line would be. Every failure fills a reason of the form
  * "what failed: value: what to do", which the tool prints unchanged.
  * A reason never contains a password.
  */
@@ -98,8 +98,8 @@ struct account_row {
 
 /*
  * Bytes of a value shown in a reason before it is cut with "...", and
- * the buffer that holds it: quotes, the last character of up to 4
- * bytes, "..." and the NUL.
+ * the size of the buffer that contains it with its quotes, a last
+ * character of up to 4 bytes, "..." and the NUL.
  */
 #define SHOWN_MAX  60
 #define SHOWN_SIZE (SHOWN_MAX + 10)
@@ -167,9 +167,8 @@ system_reason(char reason[TW_REASON_MAX], enum tw_err err)
 		return err;
 	if (err == TW_ERR_DB)
 		reasonf(reason,
-		    "database request failed: %s: see the error "
-		    "logged above; check that MariaDB is running "
-		    "and try again",
+		    "database request failed: %s: see the error logged "
+		    "above, check that MariaDB is running and try again",
 		    tw_strerror(err));
 	else
 		reasonf(reason,
@@ -403,9 +402,9 @@ check_password(const char *password, struct tw_staff_account *out,
 		if (!given(password))
 			return TW_OK;
 		reasonf(reason,
-		    "password given for role \"field\": field "
-		    "staff work by SMS and have no web login; leave "
-		    "the password empty");
+		    "password given: role \"field\": field staff work by "
+		    "SMS and have no web login, so leave the password "
+		    "empty");
 		return TW_ERR_INPUT;
 	}
 	if (!given(password)) {
@@ -424,9 +423,9 @@ check_password(const char *password, struct tw_staff_account *out,
 /*
  * Validates a new account without the database: every rule except that
  * the directorate exists and that the username and mobile number are
- * free. On TW_OK *out holds the cleaned values; out->password points
- * into in. Returns TW_ERR_INPUT with the reason for the first invalid
- * value, or TW_ERR_NOMEM.
+ * free. On TW_OK *out contains the cleaned values, and out->password
+ * points into in. Returns TW_ERR_INPUT with the reason for the first
+ * invalid value, or TW_ERR_NOMEM.
  */
 enum tw_err
 tw_staff_check(const struct tw_staff_input *in, struct tw_staff_account *out,
@@ -553,8 +552,8 @@ check_mobile_free(struct tw_db *db, const char *mobile, const char *username,
 		return err;
 	if (rows->nrows > 0) {
 		reasonf(reason,
-		    "mobile number already in use: %s: it "
-		    "belongs to %s; give another number",
+		    "mobile number already in use: %s: it belongs to %s, "
+		    "so give another number",
 		    show(mobile, shown), show(tw_rows_get(rows, 0, 0), owner));
 		err = TW_ERR_DUPLICATE;
 	}
@@ -589,7 +588,7 @@ insert_account(struct tw_db *db, const struct tw_staff_account *acc,
 /*
  * Creates an account in one transaction. The password is hashed before
  * the transaction starts, so the rows stay locked for milliseconds, not
- * for the 0.1 s of scrypt. Returns TW_OK, TW_ERR_INPUT or
+ * for the 0.1 s or so that scrypt takes. Returns TW_OK, TW_ERR_INPUT or
  * TW_ERR_DUPLICATE with the reason, or TW_ERR_DB, TW_ERR_IO or
  * TW_ERR_NOMEM with a reason that points at the log.
  */
@@ -729,7 +728,7 @@ pick_directorate(struct tw_db *db, const char *code, enum tw_role role,
 	role_names(names, sizeof names, tw_role_needs_directorate);
 	reasonf(reason,
 	    "missing directorate: role \"%s\": the roles %s need "
-	    "a directorate code; give one with the new role",
+	    "a directorate code, so give one with the new role",
 	    tw_role_name(role), names);
 	return TW_ERR_INPUT;
 }
@@ -748,9 +747,8 @@ make_field_staff(struct tw_db *db, const char *username,
 
 	if (!row->has_mobile) {
 		reasonf(reason,
-		    "missing mobile number: user %s has none: "
-		    "field staff need one; set it with set-mobile "
-		    "first",
+		    "missing mobile number: user %s: field staff need "
+		    "one, so set it with set-mobile first",
 		    show(username, shown));
 		return TW_ERR_INPUT;
 	}
@@ -830,9 +828,9 @@ tw_staff_set_directorate(struct tw_db *db, const char *username,
 		goto err;
 	if (dir == 0 && tw_role_needs_directorate(row.role)) {
 		reasonf(reason,
-		    "missing directorate: user %s has role "
-		    "\"%s\": that role needs a directorate; give a "
-		    "code instead of --clear",
+		    "missing directorate: user %s has role \"%s\": that "
+		    "role needs a directorate, so give a code instead of "
+		    "--clear",
 		    show(username, shown), tw_role_name(row.role));
 		err = TW_ERR_INPUT;
 		goto err;
@@ -872,9 +870,9 @@ tw_staff_set_mobile(struct tw_db *db, const char *username, const char *mobile,
 		goto err;
 	if (!given(acc.mobile) && row.role == TW_ROLE_FIELD) {
 		reasonf(reason,
-		    "missing mobile number: user %s is field "
-		    "staff: field staff need a mobile number; give "
-		    "a number instead of --clear",
+		    "missing mobile number: user %s is field staff: field "
+		    "staff need a mobile number, so give a number instead "
+		    "of --clear",
 		    show(username, shown));
 		err = TW_ERR_INPUT;
 		goto err;
@@ -896,8 +894,8 @@ err:
 }
 
 /*
- * Replaces the password of an account, deletes its sessions and forgets
- * its failed logins, so a locked-out account can log in again at once.
+ * Replaces the password of an account and deletes its sessions and its
+ * failed logins, so a locked-out account can log in again at once.
  * Returns TW_OK, TW_ERR_INPUT (a password against the policy, or field
  * staff, who have none), TW_ERR_NOTFOUND, TW_ERR_IO or TW_ERR_DB.
  */
@@ -920,9 +918,8 @@ tw_staff_set_password(struct tw_db *db, const char *username,
 		goto err;
 	if (row.role == TW_ROLE_FIELD) {
 		reasonf(reason,
-		    "field staff have no password: user %s: field "
-		    "staff work by SMS; change the role with "
-		    "set-role first",
+		    "field staff have no password: user %s: field staff "
+		    "work by SMS, so change the role with set-role first",
 		    show(username, shown));
 		err = TW_ERR_INPUT;
 		goto err;
@@ -942,9 +939,9 @@ err:
 
 /*
  * Lists the accounts, ordered by username, optionally only those of one
- * role or one directorate code (NULL for any). Each row has the columns
- * username, display_name, role, directorate code, mobile, email, lang,
- * active (1 or 0) and has_password (1 or 0); the caller frees *out with
+ * role or one directorate code (NULL for any). The columns are username,
+ * display_name, role, directorate code, mobile, email, lang, active (1
+ * or 0) and has_password (1 or 0). The caller frees *out with
  * tw_rows_free. Returns TW_OK, TW_ERR_DB or TW_ERR_NOMEM.
  */
 enum tw_err
