@@ -133,6 +133,22 @@ int tw_damm_digit(const char *digits);
 enum tw_err tw_casenum_make(long long serial, char out[TW_CASENUM_LEN + 1]);
 enum tw_err tw_casenum_parse(const char *in, char out[TW_CASENUM_LEN + 1]);
 
+/* smstext.c: SMS encoding, length and segments. */
+enum tw_sms_coding {
+	TW_SMS_GSM7 = 0, /* GSM 7-bit default alphabet; Kannel's coding=0 */
+	TW_SMS_UCS2 = 2	 /* UCS-2; Kannel's coding=2 */
+};
+
+struct tw_sms_info {
+	enum tw_sms_coding coding;
+	size_t units;	 /* septets for GSM7, UTF-16 code units for UCS2 */
+	size_t segments; /* parts of a concatenated message */
+};
+
+enum tw_err tw_sms_measure(const char *utf8, struct tw_sms_info *out);
+enum tw_err tw_sms_shorten(const char *utf8, size_t max_segments, char **out,
+    int *shortened);
+
 /* casestate.c: the case lifecycle, one transition table. */
 enum tw_state {
 	TW_STATE_NEW,
