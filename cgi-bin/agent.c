@@ -142,12 +142,20 @@ form_start(struct tw_req *req, struct tw_form *form)
 	form->strings = req->app->strings[req->lang];
 }
 
-/* Returns 1 when next is a path of the intranet, safe to redirect to. */
+/*
+ * Returns 1 when next is a path of the intranet, safe to redirect to.
+ * The path part before any '?' may contain no '.' or '%', so no dot
+ * segment, typed or percent-encoded, leads the browser out of /agent/.
+ */
 static int
 local_next(const char *next)
 {
+	static const char path_chars[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-";
+
 	return next != NULL && strncmp(next, "/agent/", 7) == 0 &&
 	    strstr(next, "//") == NULL && strchr(next, '\\') == NULL &&
+	    strspn(next, path_chars) >= strcspn(next, "?") &&
 	    strspn(next, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			 "0123456789/?&=_-.%+|:") == strlen(next);
 }

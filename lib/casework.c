@@ -461,8 +461,9 @@ record_action(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 /*
  * Takes an action on case number for staff. Returns TW_OK; TW_ERR_NOTFOUND
  * for an unknown case; TW_ERR_FORBIDDEN when the role or directorate may
- * not; TW_ERR_CONFLICT when the case changed since in->version or the
- * state does not allow the action; TW_ERR_INPUT for a missing note or an
+ * not; TW_ERR_CONFLICT when the case changed since in->version (notes
+ * and replies ignore the version) or the state does not allow the
+ * action; TW_ERR_INPUT for a missing note or an
  * unknown directorate, staff member, category, priority or original
  * case; TW_ERR_DB. Nothing is changed unless it returns TW_OK.
  */
@@ -483,7 +484,10 @@ tw_case_act(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	err = lock_case(db, number, &c);
 	if (err == TW_OK && !tw_can(staff, in->action, c.directorate_id))
 		err = TW_ERR_FORBIDDEN;
-	if (err == TW_OK && (c.version != in->version ||
+	/* Notes and replies only add to the history, so a page loaded
+	 * before someone else's change may still add them. */
+	if (err == TW_OK && ((c.version != in->version &&
+	    in->action != TW_ACT_NOTE && in->action != TW_ACT_REPLY) ||
 	    !tw_action_allowed(staff, in->action, c.status,
 		c.directorate_id)))
 		err = TW_ERR_CONFLICT;

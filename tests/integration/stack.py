@@ -1,6 +1,7 @@
 """Helpers shared by the integration tests: HTTP through nginx with a
 cookie jar, form scraping, and SQL through the mariadb client on the
 stack's private socket. Only the standard library is used."""
+import hashlib
 import html
 import http.cookiejar
 import os
@@ -262,3 +263,205 @@ def row_counts():
     tables = ("customers", "cases", "case_events", "sms_outbox")
     query = "SELECT " + ", ".join("(SELECT COUNT(*) FROM %s)" % t for t in tables)
     return dict(zip(tables, (int(v) for v in sql(query)[0])))
+
+
+# Helpers of the intranet tests: staff accounts, logins, cases filed
+# through the portal, and the state of a case before and after an action.
+
+PASSWORD = "Test password 4 staff"
+BOUND_ROLES = ("officer", "head", "field")
+
+_password_hashes = {}
+_usernames = iter(range(1, 1000000))
+
+
+def new_username(prefix="staff"):
+    """Returns a username not used before in this run."""
+    return "%s%d.%d" % (prefix, os.getpid(), next(_usernames))
+
+
+def password_hash(password):
+    """Returns password hashed as lib/password.c stores it,
+    "scrypt$15$8$1$<salt hex>$<32-byte key hex>". One hash is made per
+    password and reused, because scrypt with n=2**15 is slow on purpose."""
+    if password not in _password_hashes:
+        salt = os.urandom(16)
+        key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2 ** 15,
+                             r=8, p=1, maxmem=2 ** 26, dklen=32)
+        _password_hashes[password] = "scrypt$15$8$1$%s$%s" % (salt.hex(), key.hex())
+    return _password_hashes[password]
+
+
+def create_staff(username=None, role="agent", directorate_code=None,
+                 password=PASSWORD, mobile=None, lang="en", active=1):
+    """Inserts a staff account and returns it as a dict with id, username,
+    password, role, directorate_id, mobile and lang. password=None stores
+    no hash, as for field staff. Field staff get a new mobile number
+    unless one is given."""
+    username = username or new_username(role)
+    if role == "field" and mobile is None:
+        mobile = "+968" + new_mobile()
+    if role in BOUND_ROLES and directorate_code is None:
+        raise ValueError("role %s needs a directorate_code" % role)
+    rows = sql(
+        "INSERT INTO staff (username, display_name, role, directorate_id,"
+        " mobile, lang, password_hash, active, created_at, updated_at)"
+        " VALUES (@p1, @p2, @p3,"
+        " (SELECT id FROM directorates WHERE code = NULLIF(@p4, '')),"
+        " NULLIF(@p5, ''), @p6, NULLIF(@p7, ''), @p8, UTC_TIMESTAMP(),"
+        " UTC_TIMESTAMP()); SELECT id, IFNULL(directorate_id, '')"
+        " FROM staff WHERE id = LAST_INSERT_ID()",
+        username, "Test %s %s" % (role, username), role, directorate_code or "",
+        mobile or "", lang, password_hash(password) if password else "", active)
+    if role in BOUND_ROLES and not rows[0][1]:
+        raise ValueError("unknown directorate %r" % directorate_code)
+    return {"id": rows[0][0], "username": username, "password": password,
+            "role": role, "directorate_id": rows[0][1], "mobile": mobile,
+            "lang": lang}
+
+
+def login(browser, username, password, next_path=None):
+    """Gets the login form, then posts its csrf field with username and
+    password (and next_path when given). Returns the response of the
+    post."""
+    page = browser.get("/agent/login")
+    if page.status != 200:
+        raise AssertionError("GET /agent/login returned %d" % page.status)
+    fields = hidden_fields(page)
+    fields.update(username=username, password=password)
+    if next_path is not None:
+        fields["next"] = next_path
+    return browser.post("/agent/login", fields)
+
+
+def cookie(browser, name):
+    """Returns the value of a cookie in the browser's jar, or None."""
+    for item in browser.jar:
+        if item.name == name:
+            return item.value
+    return None
+
+
+def set_cookie(browser, name, value, path="/agent"):
+    """Puts a cookie for this site into the browser's jar, as another
+    site or a script could."""
+    host = urllib.parse.urlsplit(BASE_URL).hostname
+    browser.jar.set_cookie(http.cookiejar.Cookie(
+        0, name, value, None, False, host, False, False, path, True, False,
+        None, False, None, None, {}))
+
+
+class StaffBrowser(Browser):
+    """A browser logged in as a new staff member: staff is the account
+    (see create_staff) and csrf the session's CSRF field."""
+
+    def __init__(self, role, directorate_code=None, lang="en", **account):
+        super().__init__()
+        self.staff = create_staff(role=role, directorate_code=directorate_code,
+                                  lang=lang, **account)
+        response = login(self, self.staff["username"], self.staff["password"])
+        if response.status != 303:
+            raise AssertionError("login as %s returned %d" % (role, response.status))
+        page = self.get(response.header("Location"))
+        self.csrf = hidden_fields(page).get("csrf")
+        if page.status != 200 or not self.csrf:
+            raise AssertionError("page after login as %s returned %d" % (role, page.status))
+
+    def act(self, number, action, value=None, note=None, version=None, csrf=None):
+        """Posts an action of the case page. The version defaults to the
+        case's current one and csrf to the session's field."""
+        fields = {"csrf": self.csrf if csrf is None else csrf, "action": action,
+                  "version": case_version(number) if version is None else version}
+        if value is not None:
+            fields["value"] = value
+        if note is not None:
+            fields["note"] = note
+        return self.post("/agent/cases/%s" % number, fields)
+
+
+def file_case(category="pothole", lang="en", **values):
+    """Files a complaint through the portal and returns its case number."""
+    browser = Browser()
+    fields = open_form(browser, "/%s/complaints/new" % lang)
+    fields.update(valid_complaint(category=category, **values))
+    response = browser.post("/%s/complaints" % lang, fields)
+    match = re.search(r"[?&]n=(\d{8})", response.header("Location") or "")
+    if response.status != 303 or not match:
+        raise AssertionError("POST /%s/complaints returned %d" % (lang, response.status))
+    return match.group(1)
+
+
+def case_version(number):
+    return int(sql("SELECT version FROM cases WHERE number = @p1", number)[0][0])
+
+
+CASE_COLUMNS = ("status", "version", "directorate_id", "assigned_staff_id",
+                "priority", "category_id", "duplicate_of", "due_at")
+
+
+def case_snapshot(number):
+    """Returns what an action may change: the case's columns in
+    CASE_COLUMNS and the row counts of case_events and sms_outbox."""
+    rows = sql("SELECT %s, (SELECT COUNT(*) FROM case_events),"
+               " (SELECT COUNT(*) FROM sms_outbox) FROM cases WHERE number = @p1"
+               % ", ".join("IFNULL(%s, '')" % c for c in CASE_COLUMNS), number)
+    if len(rows) != 1:
+        raise AssertionError("%d cases with number %s" % (len(rows), number))
+    snapshot = dict(zip(CASE_COLUMNS + ("case_events", "sms_outbox"), rows[0]))
+    return snapshot
+
+
+def case_events(number):
+    """Returns the history of a case as dicts, oldest first."""
+    keys = ("kind", "from_status", "to_status", "actor_kind", "actor_id",
+            "channel", "is_public", "note")
+    rows = sql("SELECT e.kind, IFNULL(e.from_status, ''), IFNULL(e.to_status, ''),"
+               " e.actor_kind, IFNULL(e.actor_id, ''), IFNULL(e.channel, ''),"
+               " e.is_public, IFNULL(e.note, '') FROM case_events e"
+               " JOIN cases c ON c.id = e.case_id WHERE c.number = @p1"
+               " ORDER BY e.id", number)
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def case_outbox(number):
+    """Returns the SMS queued for a case as dicts, oldest first."""
+    keys = ("to_number", "lang", "kind", "body", "customer_id")
+    rows = sql("SELECT o.to_number, o.lang, o.kind, o.body, IFNULL(o.customer_id, '')"
+               " FROM sms_outbox o JOIN cases c ON c.id = o.case_id"
+               " WHERE c.number = @p1 ORDER BY o.id", number)
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def alert_text(page):
+    """Returns the form-wide message of a page (the first paragraph of
+    the element with id form-errors), or None."""
+    match = re.search(r'id="form-errors"[^>]*>.*?<p>([^<]*)</p>', page.text, re.S)
+    return html.unescape(match.group(1)) if match else None
+
+
+def queue_numbers(page):
+    """Returns the case numbers of the queue's rows, in page order."""
+    return re.findall(r'<tr class="[^"]*" data-number="(\d{8})">', page.text)
+
+
+_DAMM = ((0, 3, 1, 7, 5, 9, 8, 6, 4, 2), (7, 0, 9, 2, 1, 5, 4, 8, 6, 3),
+         (4, 2, 0, 6, 8, 7, 1, 3, 5, 9), (1, 7, 5, 0, 9, 8, 3, 4, 2, 6),
+         (6, 1, 2, 3, 0, 4, 5, 9, 7, 8), (3, 6, 7, 4, 2, 0, 9, 5, 8, 1),
+         (5, 8, 6, 9, 7, 2, 0, 1, 3, 4), (8, 9, 4, 5, 3, 6, 2, 0, 1, 7),
+         (9, 4, 3, 8, 6, 1, 7, 2, 0, 5), (2, 5, 8, 1, 4, 3, 6, 7, 9, 0))
+
+
+def with_check_digit(digits):
+    """Returns digits followed by their Damm check digit, as case
+    numbers are made."""
+    interim = 0
+    for digit in digits:
+        interim = _DAMM[interim][int(digit)]
+    return digits + str(interim)
+
+
+def forget_login_failures(*usernames):
+    """Deletes the failed logins of these usernames, so that the limit
+    per client address does not lock out the tests that follow."""
+    for username in usernames:
+        sql("DELETE FROM login_failures WHERE username = @p1", username)
