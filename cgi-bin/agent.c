@@ -417,7 +417,8 @@ own_directorate(struct tw_req *req)
 /*
  * Reads the search box: a mobile number in any form, a case number, or
  * words. Eight digits starting with 9 or 7 are both a mobile and a
- * possible case number: the mobile wins when a resident has it.
+ * possible case number: the mobile wins when a resident has it. Staff
+ * who may not see personal data cannot search by mobile.
  * Returns 0, or -1 after recording a message for a mistyped case number
  * or a database error in *err.
  */
@@ -433,7 +434,9 @@ read_search(struct tw_req *req, struct tw_form *form,
 	if (q == NULL)
 		return 0;
 	parsed = tw_casenum_parse(q, number);
-	if (tw_mobile_normalise(q, mobile) == TW_OK) {
+	/* Finding a resident's cases by mobile is seeing personal data. */
+	if (tw_can(&req->staff, TW_ACT_PERSONAL, 0) &&
+	    tw_mobile_normalise(q, mobile) == TW_OK) {
 		if (tw_customer_id(req->app->db, mobile, &customer) != TW_OK)
 			return -1;
 		if (customer > 0 || parsed != TW_OK) {

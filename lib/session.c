@@ -30,7 +30,7 @@ enum session_stmt {
 static struct tw_stmt stmts[SQL_MAX] = {
 	[SQL_STAFF_BY_USERNAME] = {
 	    "SELECT id, password_hash FROM staff"
-	    " WHERE username = ? AND active = 1"},
+	    " WHERE username = ? AND active = 1 AND role <> 'field'"},
 	[SQL_FAILURES_USER] = {
 	    "SELECT COUNT(*) FROM login_failures WHERE username = ?"
 	    " AND at > UTC_TIMESTAMP() - INTERVAL ? MINUTE"},
@@ -51,7 +51,7 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " t.directorate_id, t.lang, s.csrf_token,"
 	    " TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP())"
 	    " FROM staff_sessions s JOIN staff t ON t.id = s.staff_id"
-	    " WHERE s.token_hash = ? AND t.active = 1"
+	    " WHERE s.token_hash = ? AND t.active = 1 AND t.role <> 'field'"
 	    " AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? SECOND"
 	    " AND s.created_at > UTC_TIMESTAMP() - INTERVAL ? SECOND"},
 	[SQL_SESSION_TOUCH] = {

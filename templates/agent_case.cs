@@ -39,7 +39,7 @@ if:Case.Wilayat ?>
 /if ?><?cs
 if:Case.Location ?>
       <dt><?cs var:L.Complaint.Location ?></dt>
-      <dd><?cs var:Case.Location ?></dd><?cs
+      <dd dir="auto"><?cs var:Case.Location ?></dd><?cs
 /if ?><?cs
 if:Case.Lat ?>
       <dt><?cs var:L.Complaint.CoordsLegend ?></dt>
@@ -57,12 +57,12 @@ if:Case.DuplicateOf ?>
       <dd><time dir="ltr"><?cs var:Case.Due ?></time></dd>
     </dl>
     <h2><?cs var:L.Complaint.Description ?></h2>
-    <p class="description" id="case-description"><?cs var:Case.Description ?></p><?cs
+    <p class="description" id="case-description" dir="auto"><?cs var:Case.Description ?></p><?cs
 if:Case.Mobile ?>
     <h2><?cs var:L.Agent.Case.Resident ?></h2>
     <dl class="facts" id="resident">
       <dt><?cs var:L.Agent.Case.ResidentName ?></dt>
-      <dd><?cs var:Case.Name ?></dd>
+      <dd dir="auto"><?cs var:Case.Name ?></dd>
       <dt><?cs var:L.Complaint.Mobile ?></dt>
       <dd><a dir="ltr" href="/agent/callers?mobile=<?cs var:url_escape(Case.Mobile) ?>" id="resident-mobile"><?cs var:Case.Mobile ?></a></dd><?cs
   if:Case.Email ?>
@@ -78,11 +78,16 @@ if:Case.Mobile ?>
 each:e = Case.Events ?>
       <li class="<?cs if:e.Public == "1" ?>public<?cs else ?>internal<?cs /if ?>" data-kind="<?cs var:e.Kind ?>"><time dir="ltr"><?cs var:e.At ?></time>
         <strong><?cs alt:L.Agent.Event[e.Kind] ?><?cs var:e.Kind ?><?cs /alt ?></strong><?cs
-  if:e.To && e.From ?> <span class="move"><?cs var:L.Status[e.From] ?> → <?cs var:L.Status[e.To] ?></span><?cs /if ?>
+  if:e.To && e.From ?> <span class="move"><?cs var:L.Status[e.From] ?> <?cs if:Page.Dir == "rtl" ?>←<?cs else ?>→<?cs /if ?> <?cs var:L.Status[e.To] ?></span><?cs /if ?>
         <span class="actor"><?cs alt:e.Actor ?><?cs var:L.Agent.Actor[e.ActorKind] ?><?cs /alt ?></span>
         <span class="badge"><?cs if:e.Public == "1" ?><?cs var:L.Agent.Case.Public ?><?cs else ?><?cs var:L.Agent.Case.Internal ?><?cs /if ?></span><?cs
   if:e.Note ?>
-        <p class="note"><?cs var:e.Note ?></p><?cs
+        <p class="note" dir="auto"><?cs
+    if:e.Kind == "priority" ?><?cs alt:L.Priority[e.Note] ?><?cs var:e.Note ?><?cs /alt ?><?cs
+    elif:e.Kind == "route" ?><?cs set:shown = e.Note ?><?cs each:d = Ref.Directorates ?><?cs if:d.Code == e.Note ?><?cs set:shown = d.Name ?><?cs /if ?><?cs /each ?><?cs var:shown ?><?cs
+    elif:e.Kind == "category" ?><?cs set:shown = e.Note ?><?cs each:k = Ref.Categories ?><?cs if:k.Code == e.Note ?><?cs set:shown = k.Name ?><?cs /if ?><?cs /each ?><?cs var:shown ?><?cs
+    else ?><?cs var:e.Note ?><?cs
+    /if ?></p><?cs
   /if ?></li><?cs
 /each ?>
     </ol>

@@ -80,7 +80,7 @@ if:Queue.Shown > 0 ?>
     <tbody><?cs
   each:r = Queue.Rows ?>
       <tr class="<?cs if:r.Overdue == "1" ?>overdue<?cs /if ?>" data-number="<?cs var:r.Number ?>">
-        <td><a href="/agent/cases/<?cs var:r.Number ?>" dir="ltr"><?cs var:r.Number ?></a><div class="summary"><?cs var:r.Summary ?></div></td>
+        <td><a href="/agent/cases/<?cs var:r.Number ?>" dir="ltr"><?cs var:r.Number ?></a><div class="summary" dir="auto"><?cs var:r.Summary ?></div></td>
         <td><span class="status status-<?cs var:r.Status ?>" data-status="<?cs var:r.Status ?>"><?cs var:L.Status[r.Status] ?></span></td>
         <td><span class="priority priority-<?cs var:r.Priority ?>"><?cs var:L.Priority[r.Priority] ?></span></td>
         <td><?cs var:r.Category ?></td>

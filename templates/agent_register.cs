@@ -33,7 +33,7 @@ each:l = L.Agent.Language ?>
     </div>
     </div>
 <?cs call:text_input("mobile", "tel", L.Complaint.Mobile, L.Complaint.MobileHint, 1, 'autocomplete="off" inputmode="tel" dir="ltr"') ?>
-<?cs call:text_input("name", "text", L.Complaint.Name, "", 1, 'autocomplete="off" maxlength="100"') ?>
+<?cs call:text_input("name", "text", L.Agent.Case.ResidentName, "", 1, 'autocomplete="off" maxlength="100"') ?>
 <?cs call:text_input("email", "email", L.Complaint.Email, "", 0, 'autocomplete="off" dir="ltr" maxlength="254"') ?>
 <?cs call:select("category", Ref.Categories, L.Complaint.Category, 1) ?>
 <?cs call:select("wilayat", Ref.Wilayats, L.Complaint.Wilayat, 1) ?>

@@ -23,7 +23,7 @@ if:Case.Number ?>
     <ol class="history"><?cs
   each:e = Case.Events ?>
       <li><time dir="ltr"><?cs var:e.At ?></time> <?cs var:L.Event[e.Kind] ?><?cs
-    if:e.Note ?><p class="note"><?cs var:e.Note ?></p><?cs /if ?></li><?cs
+    if:e.Note ?><p class="note" dir="auto"><?cs var:e.Note ?></p><?cs /if ?></li><?cs
   /each ?>
     </ol>
   </section><?cs

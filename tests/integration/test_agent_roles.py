@@ -270,6 +270,17 @@ class WatcherRoleTest(RoleTestCase):
                          403)
         self.assertEqual(browser.get("/agent/register").status, 403)
 
+    def test_executive_no_mobile_search(self):
+        # Finding a resident's cases by mobile would show personal data.
+        browser = stack.StaffBrowser("executive")
+        queue = browser.get("/agent/cases?q=" + self.roads_mobile)
+        self.assertLess(queue.status, 500)
+        self.assertNotIn(self.roads, stack.queue_numbers(queue))
+        supervisor = stack.StaffBrowser("supervisor")
+        found = supervisor.get("/agent/cases?q=" + self.roads_mobile)
+        self.assertIn(self.roads, stack.queue_numbers(found),
+                      "control: the same search finds the case for a supervisor")
+
     def test_executive_actions(self):
         browser = stack.StaffBrowser("executive")
         for action in self.ACTIONS:
