@@ -198,7 +198,7 @@ insert_case(struct tw_db *db, const struct tw_case_new *c,
 		TW_P_STR(rules->priority),
 		TW_P_INT(rules->id),
 		TW_P_INT(rules->directorate_id),
-		TW_P_INT(wilayat),
+		wilayat > 0 ? TW_P_INT(wilayat) : TW_P_NULL,
 		TW_P_INT((long long)customer_id),
 		TW_P_STR(tw_lang_code(c->lang)),
 		TW_P_STR(c->location),
@@ -238,7 +238,7 @@ number_by_form_token(struct tw_db *db, const char *token,
 static enum tw_err
 write_case(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
     const struct category_rules *rules, long long wilayat,
-    char number[TW_CASENUM_LEN + 1])
+    char number[TW_CASENUM_LEN + 1], unsigned long long *out_id)
 {
 	unsigned long long customer_id, case_id;
 	enum tw_err err;
@@ -253,6 +253,7 @@ write_case(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
 		 &case_id)) != TW_OK ||
 	    (err = tw_casenum_make((long long)case_id, number)) != TW_OK)
 		return err;
+	*out_id = case_id;
 	struct tw_param num[] = {TW_P_STR(number), TW_P_INT((long long)case_id)};
 	if ((err = tw_db_exec(db, &stmts[SQL_CASE_SET_NUMBER], num, 2, NULL)) !=
 	    TW_OK)
@@ -272,6 +273,29 @@ write_case(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
 }
 
 /*
+ * Creates a case like tw_case_create, inside the caller's transaction,
+ * which the caller commits on TW_OK and rolls back on any error. A NULL
+ * c->wilayat leaves the wilayat unknown. On TW_OK number and *case_id
+ * identify the new case. Returns TW_ERR_DUPLICATE when the form token
+ * was already used, TW_ERR_INPUT for an unknown category or wilayat, or
+ * TW_ERR_DB.
+ */
+enum tw_err
+tw_case_write(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
+    char number[TW_CASENUM_LEN + 1], unsigned long long *case_id)
+{
+	struct category_rules rules;
+	long long wilayat = 0;
+	enum tw_err err;
+
+	if ((err = category_rules(db, c->category, &rules)) != TW_OK ||
+	    (c->wilayat != NULL &&
+		(err = wilayat_id(db, c->wilayat, &wilayat)) != TW_OK))
+		return err;
+	return write_case(db, strings, c, &rules, wilayat, number, case_id);
+}
+
+/*
  * Creates a registered case routed to its category's directorate, with
  * the receipt SMS queued in the resident's language (strings). On TW_OK
  * number holds the new case number. Returns TW_ERR_DUPLICATE with the
@@ -282,15 +306,12 @@ enum tw_err
 tw_case_create(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
     char number[TW_CASENUM_LEN + 1])
 {
-	struct category_rules rules;
-	long long wilayat;
+	unsigned long long case_id;
 	enum tw_err err;
 
-	if ((err = category_rules(db, c->category, &rules)) != TW_OK ||
-	    (err = wilayat_id(db, c->wilayat, &wilayat)) != TW_OK ||
-	    (err = tw_db_begin(db)) != TW_OK)
+	if ((err = tw_db_begin(db)) != TW_OK)
 		return err;
-	err = write_case(db, strings, c, &rules, wilayat, number);
+	err = tw_case_write(db, strings, c, number, &case_id);
 	if (err == TW_OK)
 		return tw_db_commit(db);
 	tw_db_rollback(db);

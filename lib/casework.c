@@ -31,6 +31,7 @@ enum casework_stmt {
 	SQL_CASE_BY_NUMBER,
 	SQL_CUSTOMER_BY_MOBILE,
 	SQL_CUSTOMER_CASES,
+	SQL_CASE_BRIEF,
 	SQL_MAX
 };
 
@@ -109,6 +110,11 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " k.name_en FROM cases c JOIN categories k ON k.id = c.category_id"
 	    " WHERE c.customer_id = ? ORDER BY c.created_at DESC, c.id DESC"
 	    " LIMIT 200"},
+	[SQL_CASE_BRIEF] = {
+	    "SELECT k.name_ar, k.name_en, w.name_ar, w.name_en, c.location,"
+	    " c.description FROM cases c"
+	    " JOIN categories k ON k.id = c.category_id"
+	    " LEFT JOIN wilayats w ON w.id = c.wilayat_id WHERE c.id = ?"},
 };
 
 static const struct {
@@ -130,6 +136,15 @@ static const struct {
 };
 
 #define NACTIONS (sizeof action_names / sizeof action_names[0])
+
+/* Actions that only field staff's SMS commands take, never the case
+ * page; their names are the kinds of their events. */
+static const struct {
+	const char *name;
+	enum tw_action action;
+} sms_action_names[] = {
+	{"help", TW_ACT_HELP},
+};
 
 /* Reads an action name of the case page. Returns TW_OK or TW_ERR_INPUT. */
 enum tw_err
@@ -286,6 +301,119 @@ notify_resident(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	return err;
 }
 
+/* Characters of the location and of the description that the SMS to
+ * assigned field staff carries, so it stays within a few segments. */
+#define BRIEF_LOCATION_MAX    60
+#define BRIEF_DESCRIPTION_MAX 80
+
+/*
+ * Returns a one-line copy of text cut to at most max characters, at the
+ * last space when there is one, with "..." after a cut. The caller frees
+ * it; NULL when out of memory.
+ */
+static char *
+text_start(const char *text, size_t max)
+{
+	char *line = tw_text_clean(text, 0), *out;
+	size_t chars = 0, i, cut = 0;
+
+	if (line == NULL)
+		return NULL;
+	for (i = 0; line[i] != '\0'; i++) {
+		if (((unsigned char)line[i] & 0xc0) == 0x80)
+			continue;
+		if (chars == max)
+			break;
+		if (line[i] == ' ')
+			cut = i;
+		chars++;
+	}
+	if (line[i] == '\0')
+		return line;
+	if (cut == 0)
+		cut = i;
+	if ((out = malloc(cut + 4)) != NULL) {
+		memcpy(out, line, cut);
+		strcpy(out + cut, "...");
+	}
+	free(line);
+	return out;
+}
+
+/* Appends value to where, after Sms.Comma when where is not empty. */
+static void
+add_place(STRING *where, HDF *strings, const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	if (where->len > 0)
+		string_appendf(where, "%s ", tw_string(strings, "Sms.Comma"));
+	string_append(where, value);
+}
+
+/* Returns Sms.FieldAssigned with its placeholders filled; caller frees. */
+static char *
+fill_field_assigned(HDF *strings, const char *number, const char *where,
+    const char *description)
+{
+	char *with_number, *with_where, *body = NULL;
+
+	with_number = tw_str_replace(tw_string(strings, "Sms.FieldAssigned"),
+	    "{number}", number);
+	if (with_number == NULL)
+		return NULL;
+	with_where = tw_str_replace(with_number, "{where}", where);
+	if (with_where != NULL)
+		body = tw_str_replace(with_where, "{description}", description);
+	free(with_number);
+	free(with_where);
+	return body;
+}
+
+/*
+ * Writes the SMS body that tells field staff of an assignment: the case
+ * number, category, wilayat, the start of the location and of the
+ * description, in the language of strings. The caller frees *body.
+ */
+static enum tw_err
+field_assigned_body(struct tw_db *db, HDF *strings, enum tw_lang lang,
+    const struct locked_case *c, char **body)
+{
+	struct tw_param p[] = {TW_P_INT(c->id)};
+	const int ar = lang == TW_LANG_AR;
+	char *location = NULL, *description = NULL;
+	struct tw_rows *rows;
+	STRING where;
+	enum tw_err err;
+
+	*body = NULL;
+	if ((err = tw_db_query(db, &stmts[SQL_CASE_BRIEF], p, 1, &rows)) !=
+	    TW_OK)
+		return err;
+	string_init(&where);
+	err = TW_ERR_NOMEM;
+	if (rows->nrows != 1)
+		goto err;
+	location = text_start(tw_rows_get(rows, 0, 4) ?
+	    tw_rows_get(rows, 0, 4) : "", BRIEF_LOCATION_MAX);
+	description = text_start(tw_rows_get(rows, 0, 5),
+	    BRIEF_DESCRIPTION_MAX);
+	if (location == NULL || description == NULL)
+		goto err;
+	add_place(&where, strings, tw_rows_get(rows, 0, ar ? 0 : 1));
+	add_place(&where, strings, tw_rows_get(rows, 0, ar ? 2 : 3));
+	add_place(&where, strings, location);
+	*body = fill_field_assigned(strings, c->number,
+	    where.buf ? where.buf : "", description);
+	err = *body != NULL ? TW_OK : TW_ERR_NOMEM;
+err:
+	string_clear(&where);
+	free(location);
+	free(description);
+	tw_rows_free(rows);
+	return err;
+}
+
 /* Assigns the case to an officer or field staff of its directorate. */
 static enum tw_err
 do_assign(struct tw_db *db, HDF *strings[TW_LANG_MAX],
@@ -315,11 +443,11 @@ do_assign(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 		char *body;
 
 		(void)tw_lang_parse(tw_rows_get(rows, 0, 4), &lang);
-		body = tw_str_replace(tw_string(strings[lang],
-		    "Sms.FieldAssigned"), "{number}", c->number);
+		err = field_assigned_body(db, strings[lang], lang, c, &body);
 		struct tw_sms sms = {c->id, 0, mobile, lang, "field_assigned",
 		    body};
-		err = body ? tw_sms_queue(db, &sms) : TW_ERR_NOMEM;
+		if (err == TW_OK)
+			err = tw_sms_queue(db, &sms);
 		free(body);
 	}
 	tw_rows_free(rows);
@@ -407,6 +535,7 @@ apply_change(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 		return update_case(db, SQL_SET_PRIORITY, prio, 3);
 	case TW_ACT_NOTE:
 	case TW_ACT_REPLY:
+	case TW_ACT_HELP:
 		return TW_OK; /* history only: never in conflict */
 	default:
 		break;
@@ -425,7 +554,7 @@ action_rules(enum tw_action action, int *needs_note, int *is_public)
 	    action == TW_ACT_REPLY;
 	*is_public = action != TW_ACT_NOTE && action != TW_ACT_PRIORITY &&
 	    action != TW_ACT_CATEGORY && action != TW_ACT_ROUTE &&
-	    action != TW_ACT_ASSIGN;
+	    action != TW_ACT_ASSIGN && action != TW_ACT_HELP;
 }
 
 /* Writes the event and the resident's SMS of an applied action. */
@@ -437,7 +566,8 @@ record_action(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	enum tw_state to = action_target(in->action);
 	const char *kind = tw_action_name(in->action);
 	struct tw_event ev = {kind, to == TW_STATE_MAX ? TW_STATE_MAX :
-	    c->status, to, "staff", staff->id, "intranet", is_public,
+	    c->status, to, staff->role == TW_ROLE_FIELD ? "field" : "staff",
+	    staff->id, in->channel ? in->channel : "intranet", is_public,
 	    in->note};
 	enum tw_err err;
 
@@ -459,16 +589,12 @@ record_action(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 }
 
 /*
- * Takes an action on case number for staff. Returns TW_OK; TW_ERR_NOTFOUND
- * for an unknown case; TW_ERR_FORBIDDEN when the role or directorate may
- * not; TW_ERR_CONFLICT when the case changed since in->version (notes
- * and replies ignore the version) or the state does not allow the
- * action; TW_ERR_INPUT for a missing note or an
- * unknown directorate, staff member, category, priority or original
- * case; TW_ERR_DB. Nothing is changed unless it returns TW_OK.
+ * Takes an action on case number for staff inside the caller's
+ * transaction, which the caller commits on TW_OK and rolls back on any
+ * error. Returns what tw_case_act returns.
  */
 enum tw_err
-tw_case_act(struct tw_db *db, HDF *strings[TW_LANG_MAX],
+tw_case_apply(struct tw_db *db, HDF *strings[TW_LANG_MAX],
     const struct tw_staff *staff, const char *number,
     const struct tw_action_input *in)
 {
@@ -479,8 +605,6 @@ tw_case_act(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	action_rules(in->action, &needs_note, &is_public);
 	if (needs_note && (in->note == NULL || *in->note == '\0'))
 		return TW_ERR_INPUT;
-	if ((err = tw_db_begin(db)) != TW_OK)
-		return err;
 	err = lock_case(db, number, &c);
 	if (err == TW_OK && !tw_can(staff, in->action, c.directorate_id))
 		err = TW_ERR_FORBIDDEN;
@@ -495,19 +619,49 @@ tw_case_act(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 		err = apply_change(db, strings, &c, in, staff);
 	if (err == TW_OK)
 		err = record_action(db, strings, &c, in, staff, is_public);
+	return err;
+}
+
+/*
+ * Takes an action on case number for staff. Returns TW_OK; TW_ERR_NOTFOUND
+ * for an unknown case; TW_ERR_FORBIDDEN when the role or directorate may
+ * not; TW_ERR_CONFLICT when the case changed since in->version (notes
+ * and replies ignore the version) or the state does not allow the
+ * action; TW_ERR_INPUT for a missing note or an unknown directorate,
+ * staff member, category, priority or original case; TW_ERR_DB.
+ * Nothing is changed unless it returns TW_OK.
+ */
+enum tw_err
+tw_case_act(struct tw_db *db, HDF *strings[TW_LANG_MAX],
+    const struct tw_staff *staff, const char *number,
+    const struct tw_action_input *in)
+{
+	int needs_note, is_public;
+	enum tw_err err;
+
+	action_rules(in->action, &needs_note, &is_public);
+	if (needs_note && (in->note == NULL || *in->note == '\0'))
+		return TW_ERR_INPUT;
+	if ((err = tw_db_begin(db)) != TW_OK)
+		return err;
+	err = tw_case_apply(db, strings, staff, number, in);
 	if (err == TW_OK)
 		return tw_db_commit(db);
 	tw_db_rollback(db);
 	return err;
 }
 
-/* Returns the name of an action of the case page. */
+/* Returns the name of an action of the case page or of an SMS command. */
 const char *
 tw_action_name(enum tw_action action)
 {
 	for (size_t i = 0; i < NACTIONS; i++)
 		if (action_names[i].action == action)
 			return action_names[i].name;
+	for (size_t i = 0; i < sizeof sms_action_names /
+	    sizeof sms_action_names[0]; i++)
+		if (sms_action_names[i].action == action)
+			return sms_action_names[i].name;
 	return "unknown";
 }
 

@@ -38,6 +38,46 @@ decimal_setting(HDF *hdf, const char *key, const char *def, double *out)
 	return 1;
 }
 
+/*
+ * Copies the SMS secrets: the gateway password and one token per gateway
+ * that may post inbound messages (Secrets.SmsInbound.<name> = token).
+ * Returns TW_OK or TW_ERR_NOMEM.
+ */
+static enum tw_err
+load_sms_secrets(struct tw_config *cfg, HDF *secrets)
+{
+	struct tw_sms_config *sms = &cfg->sms;
+	HDF *item = hdf_get_child(secrets, "Secrets.SmsInbound");
+
+	sms->password = strdup(hdf_get_value(secrets,
+	    "Secrets.SmsGatewayPassword", ""));
+	if (sms->password == NULL)
+		return TW_ERR_NOMEM;
+	for (; item != NULL; item = hdf_obj_next(item)) {
+		struct tw_sms_token *t = &sms->inbound[sms->ninbound];
+		const char *value = hdf_obj_value(item);
+
+		if (value == NULL || strlen(value) < 16) {
+			tw_log_warn("config: Secrets.SmsInbound.%s is shorter "
+				    "than 16 characters; it is ignored",
+			    hdf_obj_name(item));
+			continue;
+		}
+		if (sms->ninbound == TW_SMS_GATEWAYS_MAX) {
+			tw_log_warn("config: more than %d SmsInbound tokens; "
+				    "the rest are ignored",
+			    TW_SMS_GATEWAYS_MAX);
+			break;
+		}
+		t->gateway = strdup(hdf_obj_name(item));
+		t->token = strdup(value);
+		sms->ninbound++;
+		if (t->gateway == NULL || t->token == NULL)
+			return TW_ERR_NOMEM;
+	}
+	return TW_OK;
+}
+
 /* Loads the secrets file named by Paths.Secrets into the config. */
 static enum tw_err
 load_secrets(struct tw_config *cfg)
@@ -60,7 +100,8 @@ load_secrets(struct tw_config *cfg)
 	cfg->secret = strdup(hdf_get_value(secrets, "Secrets.Key", ""));
 	cfg->db_password =
 	    strdup(hdf_get_value(secrets, "Secrets.DatabasePassword", ""));
-	if (cfg->secret == NULL || cfg->db_password == NULL)
+	if (cfg->secret == NULL || cfg->db_password == NULL ||
+	    load_sms_secrets(cfg, secrets) != TW_OK)
 		goto err;
 	if (strlen(cfg->secret) < 32) {
 		tw_log_error("config: Secrets.Key in %s is shorter than 32 "
@@ -71,6 +112,30 @@ load_secrets(struct tw_config *cfg)
 err:
 	hdf_destroy(&secrets);
 	return err;
+}
+
+/*
+ * Reads the Sms section. Only bin/tawasul-sms-send needs the gateway's
+ * address, so it checks that; every value here has a default.
+ */
+static void
+read_sms_settings(struct tw_config *cfg)
+{
+	struct tw_sms_config *sms = &cfg->sms;
+	HDF *h = cfg->hdf;
+
+	sms->gateway_url = hdf_get_value(h, "Sms.GatewayUrl", "");
+	sms->username = hdf_get_value(h, "Sms.Username", "");
+	sms->sender = hdf_get_value(h, "Sms.Sender", "");
+	sms->dlr_url = hdf_get_value(h, "Sms.DeliveryReportUrl", "");
+	sms->max_segments = hdf_get_int_value(h, "Sms.MaxSegments", 5);
+	sms->give_up_hours = hdf_get_int_value(h, "Sms.GiveUpHours", 48);
+	sms->connect_timeout = hdf_get_int_value(h, "Sms.ConnectTimeout", 5);
+	sms->timeout = hdf_get_int_value(h, "Sms.Timeout", 20);
+	sms->lease_seconds = hdf_get_int_value(h, "Sms.ClaimLeaseSeconds",
+	    120);
+	if (sms->max_segments < 1)
+		sms->max_segments = 1;
 }
 
 /* Reads the fields of cfg from its HDF. Returns the number missing. */
@@ -101,6 +166,7 @@ read_settings(struct tw_config *cfg)
 	    60L * hdf_get_int_value(h, "Security.SessionIdleMinutes", 30);
 	cfg->login.max_seconds =
 	    3600L * hdf_get_int_value(h, "Security.SessionMaxHours", 12);
+	read_sms_settings(cfg);
 	/* Muscat Governorate with a margin; see the sample config. */
 	if (!decimal_setting(h, "ServiceArea.LatMin", "22.40", &a->lat_min) ||
 	    !decimal_setting(h, "ServiceArea.LatMax", "23.90", &a->lat_max) ||
@@ -138,6 +204,23 @@ tw_config_load(const char *path, struct tw_config **out)
 	return TW_OK;
 }
 
+/* Wipes and frees the SMS secrets. */
+static void
+sms_config_clear(struct tw_sms_config *sms)
+{
+	if (sms->password != NULL)
+		OPENSSL_cleanse(sms->password, strlen(sms->password));
+	free(sms->password);
+	for (size_t i = 0; i < sms->ninbound; i++) {
+		if (sms->inbound[i].token != NULL)
+			OPENSSL_cleanse(sms->inbound[i].token,
+			    strlen(sms->inbound[i].token));
+		free(sms->inbound[i].token);
+		free(sms->inbound[i].gateway);
+	}
+	sms->ninbound = 0;
+}
+
 /* Frees a configuration and wipes its secrets. Accepts NULL. */
 void
 tw_config_free(struct tw_config *cfg)
@@ -150,6 +233,7 @@ tw_config_free(struct tw_config *cfg)
 		OPENSSL_cleanse(cfg->db_password, strlen(cfg->db_password));
 	free(cfg->secret);
 	free(cfg->db_password);
+	sms_config_clear(&cfg->sms);
 	hdf_destroy(&cfg->hdf);
 	free(cfg);
 }

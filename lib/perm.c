@@ -33,7 +33,8 @@ struct role_rights {
 };
 
 /*
- * Field staff work by SMS and have no web rights. Agents answer the
+ * Field staff have no web login: their rights are what their SMS
+ * commands may do to the cases of their directorate. Agents answer the
  * 1111 line, so they see every case and its caller but only register,
  * note, reply and record what the resident says. The chairman's office
  * watches and never sees residents' personal data.
@@ -42,7 +43,7 @@ static const struct role_rights rights[TW_ROLE_MAX] = {
 	[TW_ROLE_AGENT] = {A(QUEUE) | A(VIEW) | A(PERSONAL) | A(REGISTER) |
 		A(CONFIRM) | A(REOPEN) | A(NOTE) | A(REPLY), 0},
 	[TW_ROLE_OFFICER] = {A(QUEUE) | A(VIEW) | A(PERSONAL) | CASE_WORK, 1},
-	[TW_ROLE_FIELD] = {0, 1},
+	[TW_ROLE_FIELD] = {A(START) | A(RESOLVE) | A(NOTE) | A(HELP), 1},
 	[TW_ROLE_QA] = {A(QUEUE) | A(VIEW) | A(PERSONAL) | A(NOTE), 0},
 	[TW_ROLE_SUPERVISOR] = {A(QUEUE) | A(VIEW) | A(PERSONAL) |
 		A(REGISTER) | CASE_WORK, 0},

@@ -200,6 +200,7 @@ enum tw_action {
 	TW_ACT_NOTE,	  /* add an internal note */
 	TW_ACT_REPLY,	  /* send a public reply to the resident */
 	TW_ACT_USERS,	  /* manage staff accounts */
+	TW_ACT_HELP,	  /* field staff ask their office for help */
 	TW_ACT_MAX
 };
 
@@ -234,6 +235,29 @@ struct tw_login_limits {
 	long max_seconds;    /* a session this old has ended */
 };
 
+/* The Sms section of the configuration and the SMS secrets. */
+#define TW_SMS_GATEWAYS_MAX 8
+
+struct tw_sms_token {
+	char *gateway; /* a name for the logs and sms_inbound.gateway */
+	char *token;   /* Secrets.SmsInbound.<gateway> */
+};
+
+struct tw_sms_config {
+	const char *gateway_url; /* Kannel's sendsms URL */
+	const char *username;
+	char *password;		 /* Secrets.SmsGatewayPassword */
+	const char *sender;	 /* the from= of outbound messages */
+	const char *dlr_url;	 /* /hooks/sms/dlr as the gateway reaches it */
+	long max_segments;	 /* longer texts are cut at a word */
+	long give_up_hours;	 /* failing messages are failed after this */
+	long connect_timeout;	 /* seconds to connect to the gateway */
+	long timeout;		 /* seconds for a whole request */
+	long lease_seconds;	 /* a claim older than this is free again */
+	struct tw_sms_token inbound[TW_SMS_GATEWAYS_MAX];
+	size_t ninbound;
+};
+
 struct tw_config {
 	HDF *hdf;
 	const char *db_socket;
@@ -249,6 +273,7 @@ struct tw_config {
 	int cookie_secure;
 	struct tw_area area;
 	struct tw_login_limits login;
+	struct tw_sms_config sms;
 };
 
 enum tw_err tw_config_load(const char *path, struct tw_config **);
@@ -508,6 +533,9 @@ enum tw_err tw_sms_queue(struct tw_db *, const struct tw_sms *);
 
 enum tw_err tw_case_create(struct tw_db *, HDF *strings,
     const struct tw_case_new *, char number[TW_CASENUM_LEN + 1]);
+enum tw_err tw_case_write(struct tw_db *, HDF *strings,
+    const struct tw_case_new *, char number[TW_CASENUM_LEN + 1],
+    unsigned long long *case_id);
 enum tw_err tw_case_track(struct tw_db *, const char *number,
     const char *mobile, enum tw_lang, const char *tz, HDF *out);
 
@@ -518,6 +546,7 @@ struct tw_action_input {
 	const char *value; /* directorate, username, priority, category or
 			      original case number, by action */
 	const char *note;  /* resolution, reason, note or reply */
+	const char *channel; /* the event's channel; "intranet" when NULL */
 };
 
 enum tw_err tw_action_parse(const char *, enum tw_action *);
@@ -527,10 +556,127 @@ int tw_action_allowed(const struct tw_staff *, enum tw_action,
 enum tw_err tw_case_act(struct tw_db *, HDF *strings[TW_LANG_MAX],
     const struct tw_staff *, const char *number,
     const struct tw_action_input *);
+enum tw_err tw_case_apply(struct tw_db *, HDF *strings[TW_LANG_MAX],
+    const struct tw_staff *, const char *number,
+    const struct tw_action_input *);
 enum tw_err tw_case_page(struct tw_db *, const struct tw_staff *,
     const char *number, enum tw_lang, const char *tz, HDF *out);
 enum tw_err tw_customer_profile(struct tw_db *, const char *mobile,
     enum tw_lang, const char *tz, HDF *out, long long *customer_id);
+
+/* smscmd.c: the SMS commands of field staff, a pure parser. */
+enum tw_smscmd_kind {
+	TW_SMSCMD_START, /* work started */
+	TW_SMSCMD_DONE,	 /* resolved, with a note for the resident */
+	TW_SMSCMD_NOTE,	 /* an internal note */
+	TW_SMSCMD_HELP	 /* the field worker needs help */
+};
+
+enum tw_smscmd_problem {
+	TW_SMSCMD_NONE,
+	TW_SMSCMD_EMPTY,      /* no text at all */
+	TW_SMSCMD_UNKNOWN,    /* no keyword the parser knows */
+	TW_SMSCMD_NO_NUMBER,  /* a keyword without a case number */
+	TW_SMSCMD_BAD_NUMBER, /* digits that are not a case number */
+	TW_SMSCMD_NO_NOTE     /* DONE or NOTE without its note */
+};
+
+struct tw_smscmd {
+	enum tw_smscmd_kind kind;
+	char number[TW_CASENUM_LEN + 1];
+	char *note; /* NULL when none; freed by tw_smscmd_free */
+	enum tw_smscmd_problem problem; /* set with TW_ERR_INPUT */
+};
+
+enum tw_err tw_smscmd_parse(const char *text, struct tw_smscmd *);
+void tw_smscmd_free(struct tw_smscmd *);
+const char *tw_smscmd_name(enum tw_smscmd_kind);
+
+/* sms.c: the outbox as bin/tawasul-sms-send works it, and delivery
+ * reports. */
+enum tw_sms_verdict {
+	TW_SMS_SENT,	/* the gateway accepted the message */
+	TW_SMS_RETRY,	/* a temporary failure: try again later */
+	TW_SMS_REJECTED /* a permanent rejection: never retried */
+};
+
+/* One claimed outbox row. */
+struct tw_sms_out {
+	long long id;
+	char to[17]; /* E.164 */
+	enum tw_lang lang;
+	char kind[33];
+	char *body;
+	long attempts; /* attempts made before this one */
+	long long age; /* seconds since it was queued */
+};
+
+struct tw_sms_claim {
+	size_t n;
+	struct tw_sms_out *rows;
+};
+
+/* The result of one attempt, as tw_sms_record stores it. */
+struct tw_sms_attempt {
+	enum tw_sms_verdict verdict;
+	const char *answer; /* the gateway's status and answer, or NULL */
+	const char *error;  /* why the attempt failed, or NULL */
+	size_t segments;    /* of the text sent; 0 when unknown */
+	enum tw_sms_coding coding;
+	int shortened;
+};
+
+long tw_sms_backoff(long attempt);
+int tw_sms_next_attempt(long attempts, long long age,
+    long long give_up_seconds, long *delay);
+const char *tw_sms_dlr_status(int type);
+void tw_sms_dlr_token(const char *secret, long long id, char out[44]);
+enum tw_err tw_sms_sender_lock(struct tw_db *, const char *claimer);
+enum tw_err tw_sms_recover(struct tw_db *, long lease_seconds,
+    unsigned long long *recovered);
+enum tw_err tw_sms_claim(struct tw_db *, const char *claimer, size_t max,
+    struct tw_sms_claim **);
+void tw_sms_claim_free(struct tw_sms_claim *);
+enum tw_err tw_sms_release(struct tw_db *, const char *claimer,
+    unsigned long long *released);
+enum tw_err tw_sms_record(struct tw_db *, const char *claimer,
+    const struct tw_sms_out *, const struct tw_sms_attempt *,
+    long give_up_hours, const char **status);
+enum tw_err tw_sms_dlr(struct tw_db *, const char *secret, long long id,
+    const char *token, int type, const char *text, const char **status);
+
+/* smsin.c: inbound SMS from the gateway. */
+struct tw_sms_in {
+	const char *gateway;	/* the name whose token the request had */
+	const char *message_id; /* the gateway's id of the message */
+	const char *sender;	/* as the gateway sent it */
+	const char *receiver;
+	const char *text; /* valid UTF-8, cleaned */
+};
+
+struct tw_sms_in_result {
+	char outcome[25]; /* as stored in sms_inbound.outcome */
+	char case_number[TW_CASENUM_LEN + 1]; /* "" when about no case */
+	int duplicate; /* 1 when the message id was stored before */
+};
+
+enum tw_err tw_sms_receive(struct tw_db *, HDF *strings[TW_LANG_MAX],
+    const char *tz, const struct tw_sms_in *, struct tw_sms_in_result *);
+
+/* smsgw.c: the HTTP client of Kannel's sendsms interface. */
+struct tw_smsgw;
+
+struct tw_smsgw_answer {
+	enum tw_sms_verdict verdict;
+	long status;	/* the HTTP status; 0 when no answer came */
+	char text[256]; /* "202 0: Accepted for delivery", or the error */
+};
+
+enum tw_sms_verdict tw_smsgw_classify(long status, const char *body);
+enum tw_err tw_smsgw_new(const struct tw_config *, struct tw_smsgw **);
+void tw_smsgw_free(struct tw_smsgw *);
+enum tw_err tw_smsgw_send(struct tw_smsgw *, const struct tw_sms_out *,
+    const char *text, enum tw_sms_coding, struct tw_smsgw_answer *);
 
 /* queue.c: the case queue with filters, search and counts. */
 enum tw_sort { TW_SORT_NEWEST, TW_SORT_OLDEST, TW_SORT_DUE };

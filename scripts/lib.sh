@@ -11,13 +11,13 @@ POST_RATE=${TW_POST_RATE:-5r/s}
 POST_BURST=${TW_POST_BURST:-20}
 DB_SOCKET=$VAR/run/mysqld.sock
 # The FastCGI programs, one socket each.
-TW_PROGRAMS="portal agent"
+TW_PROGRAMS="portal agent hooks"
 
 # Debian packages needed to build, run and test.
 TW_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
 clearsilver-dev libmariadb-dev mariadb-server mariadb-client nginx-light
 spawn-fcgi libcurl4-openssl-dev libssl-dev libjansson-dev check zlib1g-dev
-tzdata python3 curl"
+tzdata python3 curl kannel kannel-extras"
 
 tw_say() {
 	printf '%s\n' "$*" >&2
@@ -71,9 +71,22 @@ tw_configure() {
 		} >"$VAR/secrets.hdf"
 		umask 022
 	fi
+	tw_sms_secrets
 	sed -e "s|@VAR@|$VAR|g" -e "s|@TOP@|$TOP|g" -e "s|@PORT@|$PORT|g" \
 	    -e "s|@COOKIE_SECURE@|${TW_COOKIE_SECURE:-0}|g" \
+	    -e "s|@SENDSMS_PORT@|${KANNEL_SENDSMS_PORT:-13013}|g" \
 	    "$TOP/etc/tawasul.hdf.sample" >"$VAR/tawasul.hdf"
+}
+
+# Adds the SMS gateway's password and the inbound token of the private
+# Kannel to a secrets file written before the SMS channel existed.
+tw_sms_secrets() {
+	local key
+	for key in SmsGatewayPassword SmsInbound.kannel; do
+		grep -q "^Secrets\.$key = " "$VAR/secrets.hdf" && continue
+		(umask 077; echo "Secrets.$key = $(openssl rand -hex 24)" \
+		    >>"$VAR/secrets.hdf")
+	done
 }
 
 # Prints the value of a key of the secrets file.
@@ -185,8 +198,96 @@ tw_stop_pid() {
 	rm -f "$file"
 }
 
+# Prints free TCP ports of 127.0.0.1, one per argument, as NAME=PORT.
+tw_free_ports() {
+	python3 - "$@" <<'PY'
+import socket, sys
+sockets = []
+for name in sys.argv[1:]:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    sockets.append(s)
+    print("%s=%d" % (name, s.getsockname()[1]))
+PY
+}
+
+# Chooses Kannel's ports and admin password and writes $VAR/kannel.env,
+# which the tests read.
+tw_kannel_ports() {
+	mkdir -p "$VAR"
+	{
+		tw_free_ports KANNEL_ADMIN_PORT KANNEL_SMSBOX_PORT \
+		    KANNEL_SENDSMS_PORT KANNEL_FAKE_PORT KANNEL_FAKEMO_PORT
+		echo "KANNEL_ADMIN_PASSWORD=$(openssl rand -hex 16)"
+	} >"$VAR/kannel.env" || tw_die "cannot write $VAR/kannel.env"
+	chmod 600 "$VAR/kannel.env"
+	. "$VAR/kannel.env"
+}
+
+# Writes $VAR/kannel.conf from etc/kannel.conf.in.
+tw_kannel_configure() {
+	mkdir -p "$VAR/kannel"
+	(umask 077; sed -e "s|@VAR@|$VAR|g" \
+	    -e "s|@ADMIN_PORT@|$KANNEL_ADMIN_PORT|g" \
+	    -e "s|@ADMIN_PASSWORD@|$KANNEL_ADMIN_PASSWORD|g" \
+	    -e "s|@SMSBOX_PORT@|$KANNEL_SMSBOX_PORT|g" \
+	    -e "s|@SENDSMS_PORT@|$KANNEL_SENDSMS_PORT|g" \
+	    -e "s|@FAKE_PORT@|$KANNEL_FAKE_PORT|g" \
+	    -e "s|@FAKEMO_PORT@|$KANNEL_FAKEMO_PORT|g" \
+	    -e "s|@SMS_USER@|tawasul|g" \
+	    -e "s|@SMS_PASSWORD@|$(tw_secret SmsGatewayPassword)|g" \
+	    -e "s|@HOOKS_URL@|http://127.0.0.1:$PORT|g" \
+	    -e "s|@INBOUND_TOKEN@|$(tw_secret SmsInbound.kannel)|g" \
+	    "$TOP/etc/kannel.conf.in" >"$VAR/kannel.conf")
+}
+
+# Waits up to 10 seconds for an HTTP answer of any status from $1.
+tw_wait_http() {
+	local i
+	for i in $(seq 1 100); do
+		curl -s -o /dev/null "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Starts bearerbox and smsbox, then the fakesmsc that receives every
+# outbound message, and waits until bearerbox reports the fake SMSC
+# online.
+tw_kannel_start() {
+	local admin="http://127.0.0.1:$KANNEL_ADMIN_PORT" i
+	tw_kannel_stop
+	tw_kannel_configure
+	bearerbox -v 2 "$VAR/kannel.conf" >>"$VAR/log/bearerbox.out" 2>&1 &
+	echo $! >"$VAR/run/bearerbox.pid"
+	tw_wait_http "$admin/status.txt" ||
+	    tw_die "bearerbox does not answer; see $VAR/log/bearerbox.log"
+	smsbox -v 2 "$VAR/kannel.conf" >>"$VAR/log/smsbox.out" 2>&1 &
+	echo $! >"$VAR/run/smsbox.pid"
+	tw_wait_http "http://127.0.0.1:$KANNEL_SENDSMS_PORT/" ||
+	    tw_die "smsbox does not answer; see $VAR/log/smsbox.log"
+	# -m 0: it sends nothing and logs each message it receives.
+	/usr/lib/kannel/test/fakesmsc -H 127.0.0.1 -r "$KANNEL_FAKE_PORT" \
+	    -m 0 "0 0 text unused" >>"$VAR/log/fakesmsc.log" 2>&1 &
+	echo $! >"$VAR/run/fakesmsc.pid"
+	for i in $(seq 1 100); do
+		curl -s "$admin/status.txt?password=$KANNEL_ADMIN_PASSWORD" |
+		    grep -q 'fake\[fake\] .*(online' && return 0
+		sleep 0.1
+	done
+	tw_die "the fake SMSC did not come online; see $VAR/log/bearerbox.log"
+}
+
+# Stops fakesmsc, smsbox and bearerbox.
+tw_kannel_stop() {
+	tw_stop_pid "$VAR/run/fakesmsc.pid" TERM 5
+	tw_stop_pid "$VAR/run/smsbox.pid" TERM 10
+	tw_stop_pid "$VAR/run/bearerbox.pid" TERM 15
+}
+
 # Stops everything this stack started, newest first.
 tw_stop_all() {
+	tw_kannel_stop
 	tw_stop_pid "$VAR/run/nginx.pid" QUIT 10
 	local program
 	for program in $TW_PROGRAMS; do
@@ -198,9 +299,11 @@ tw_stop_all() {
 # Builds and starts the whole stack.
 tw_start_all() {
 	tw_build
+	tw_kannel_ports
 	tw_configure
 	tw_db_start
 	tw_db_setup
 	tw_fcgi_start
 	tw_nginx_start
+	tw_kannel_start
 }

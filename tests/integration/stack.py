@@ -465,3 +465,151 @@ def forget_login_failures(*usernames):
     per client address does not lock out the tests that follow."""
     for username in usernames:
         sql("DELETE FROM login_failures WHERE username = @p1", username)
+
+
+# Helpers of the SMS tests: the stack's Kannel, with fakesmsc as the
+# phone network, and bin/tawasul-sms-send.
+
+def kannel_env():
+    """Returns the ports and admin password of the stack's Kannel, from
+    the kannel.env that scripts/lib.sh writes."""
+    env = {}
+    with open(os.path.join(VAR, "kannel.env")) as source:
+        for line in source:
+            name, _, value = line.strip().partition("=")
+            env[name] = value
+    return env
+
+
+def run_sender(*args, config=None):
+    """Runs bin/tawasul-sms-send once (or with the given arguments) with
+    the stack's configuration, logging to sms-send.log; returns its exit
+    status."""
+    command = [os.path.join(TOP, "bin", "tawasul-sms-send"),
+               "-c", config or os.path.join(VAR, "tawasul.hdf"),
+               "-l", os.path.join(VAR, "log", "sms-send.log")]
+    command += list(args) or ["--once"]
+    return subprocess.run(command, timeout=60).returncode
+
+
+def phone_sends(sender, text, coding="text", receiver="1111", timeout=15):
+    """Sends an SMS from a phone through Kannel: a fakesmsc connects to
+    the fake SMSC "fakemo", sends one message and is stopped once the
+    webhook has stored it. sender is the number as the network gives it,
+    coding "text" (UTF-8) or "ucs2". Returns the new sms_inbound row as a
+    dict, or raises AssertionError when none arrives in time."""
+    import time
+    if coding == "ucs2":
+        line = "%s %s ucs2 %s" % (sender, receiver, urllib.parse.quote(
+            text.encode("utf-16-be"), safe=""))
+    else:
+        line = "%s %s text %s" % (sender, receiver, text)
+    last = int(sql("SELECT IFNULL(MAX(id), 0) FROM sms_inbound")[0][0])
+    fake = subprocess.Popen(
+        ["/usr/lib/kannel/test/fakesmsc", "-H", "127.0.0.1", "-r",
+         kannel_env()["KANNEL_FAKEMO_PORT"], "-m", "1", line],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            rows = inbound_rows("id > @p1", last)
+            if rows:
+                return rows[0]
+            time.sleep(0.05)
+        raise AssertionError("no inbound SMS stored within %d s" % timeout)
+    finally:
+        fake.terminate()
+        fake.wait(timeout=10)
+
+
+INBOUND_COLUMNS = ("id", "gateway_message_id", "gateway", "sender", "receiver",
+                   "text", "outcome", "detail", "case_id", "staff_id")
+
+
+def inbound_rows(where="1", *params):
+    """Returns rows of sms_inbound as dicts, oldest first."""
+    rows = sql("SELECT %s FROM sms_inbound WHERE %s ORDER BY id"
+               % (", ".join("IFNULL(%s, '')" % c for c in INBOUND_COLUMNS), where),
+               *params)
+    return [dict(zip(INBOUND_COLUMNS, row)) for row in rows]
+
+
+def fakesmsc_lines():
+    """Returns what the phone network received: one (receiver, type,
+    fields) per line of fakesmsc.log, oldest first."""
+    lines = []
+    with open(os.path.join(VAR, "log", "fakesmsc.log"), encoding="utf-8",
+              errors="replace") as log:
+        for line in log:
+            match = re.search(r"Got message \d+: <(.*)>$", line.rstrip("\n"))
+            if match:
+                lines.append(match.group(1).split(" "))
+    return lines
+
+
+def _unquote(value):
+    """Decodes Kannel's URL encoding, which writes a space as '+'."""
+    return urllib.parse.unquote_to_bytes(value.replace("+", " "))
+
+
+def phone_messages(receiver):
+    """Returns the messages the phone number receiver got, oldest first,
+    with the parts of a concatenated SMS joined: dicts with "parts",
+    "raw" (the bytes of the text as sent) and "coding", "ucs2" or
+    "gsm7". Kannel shows the parts of a long message as "udh" lines
+    without their coding, so it is taken from the bytes (_is_utf16)."""
+    messages, pending = [], {}
+    for fields in fakesmsc_lines():
+        if len(fields) < 4 or fields[1] != receiver:
+            continue
+        kind = fields[2]
+        if kind == "text":
+            raw = " ".join(fields[3:]).encode("utf-8")
+            messages.append({"parts": 1, "raw": raw, "coding": "gsm7"})
+        elif kind == "ucs-2":
+            messages.append({"parts": 1, "raw": _unquote(fields[3]),
+                             "coding": "ucs2"})
+        elif kind == "udh" and len(fields) >= 6:
+            udh = _unquote(fields[3])
+            ref, total, number = udh[3], udh[4], udh[5]
+            parts = pending.setdefault(ref, {})
+            parts[number] = _unquote(fields[5])
+            if len(parts) == total:
+                raw = b"".join(parts[i] for i in sorted(parts))
+                del pending[ref]
+                messages.append({"parts": total, "raw": raw, "coding": None})
+    for message in messages:
+        if message["coding"] is None:
+            message["coding"] = "ucs2" if _is_utf16(message["raw"]) else "gsm7"
+        codec = "utf-16-be" if message["coding"] == "ucs2" else "utf-8"
+        message["text"] = message["raw"].decode(codec, errors="replace")
+    return messages
+
+
+def _is_utf16(raw):
+    """Returns True for the bytes of a UCS-2 part. The texts sent have no
+    control characters, so their UTF-8 has no byte below 0x09, while the
+    UTF-16 of a space, Latin or Arabic letter has a high byte of 0x00 to
+    0x06."""
+    return len(raw) % 2 == 0 and any(byte < 0x09 for byte in raw)
+
+
+def outbox_rows(where="1", *params):
+    """Returns rows of sms_outbox as dicts, oldest first."""
+    columns = ("id", "to_number", "kind", "body", "status", "attempts",
+               "segments", "coding", "shortened", "gateway_answer",
+               "last_error", "delivery_report", "claimed_by")
+    rows = sql("SELECT %s FROM sms_outbox WHERE %s ORDER BY id"
+               % (", ".join("IFNULL(%s, '')" % c for c in columns), where), *params)
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def queue_sms(to_number, body, lang="en", kind="test", age_hours=0):
+    """Queues an SMS the way lib/cases.c does, created age_hours ago,
+    and returns its id."""
+    return int(sql(
+        "INSERT INTO sms_outbox (to_number, lang, kind, body, status,"
+        " created_at, next_attempt_at) VALUES (@p1, @p2, @p3, @p4, 'queued',"
+        " UTC_TIMESTAMP(3) - INTERVAL @p5 HOUR, UTC_TIMESTAMP());"
+        " SELECT LAST_INSERT_ID()", to_number, lang, kind, body,
+        age_hours)[0][0])
