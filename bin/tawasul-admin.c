@@ -200,18 +200,18 @@ print_help(FILE *out, const struct command *only)
 		    only->help + strspn(only->help, " "));
 		return;
 	}
-	fputs(
-	    "usage: " PROGRAM " [-c FILE] COMMAND [OPTIONS] [ARGUMENTS]\n"
-	    "\n"
-	    "Creates and changes the staff accounts in the Tawasul database.\n"
-	    "Passwords are generated or read from standard input, never\n"
-	    "taken from the command line.\n"
-	    "\n"
-	    "  -c, --config FILE       the HDF configuration file; default:\n"
-	    "                          $TAWASUL_CONFIG\n"
-	    "  -h, --help              print this help and exit\n"
-	    "\n"
-	    "Commands (COMMAND --help prints the help of one):\n",
+	fputs("usage: " PROGRAM " [-c FILE] COMMAND [OPTIONS] [ARGUMENTS]\n"
+	      "\n"
+	      "Creates and changes the staff accounts in the Tawasul "
+	      "database.\n"
+	      "Passwords are generated or read from standard input, never\n"
+	      "taken from the command line.\n"
+	      "\n"
+	      "  -c, --config FILE       the HDF configuration file; default:\n"
+	      "                          $TAWASUL_CONFIG\n"
+	      "  -h, --help              print this help and exit\n"
+	      "\n"
+	      "Commands (COMMAND --help prints the help of one):\n",
 	    out);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fputs(commands[i].help, out);
@@ -401,9 +401,9 @@ open_database(struct admin *admin)
 		return EXIT_USAGE;
 	}
 	if (tw_config_load(admin->config_path, &admin->config) != TW_OK)
-		return fail(
-		    "configuration failed to load: %s: fix the "
-		    "problem logged above, or give another file with -c",
+		return fail("configuration failed to load: %s: fix the "
+		            "problem logged above, or give another file with "
+		            "-c",
 		    admin->config_path);
 	if (tw_db_open(admin->config, &admin->db) != TW_OK)
 		return fail("database handle failed: %s: out of memory",
@@ -438,8 +438,8 @@ read_password(char buf[PASSWORD_BUF])
  * *generated to 1 for a generated one. Returns 0 or 1.
  */
 static int
-get_password(
-    const struct args *args, int needed, char buf[PASSWORD_BUF], int *generated)
+get_password(const struct args *args, int needed, char buf[PASSWORD_BUF],
+    int *generated)
 {
 	*generated = 0;
 	buf[0] = '\0';
@@ -484,8 +484,8 @@ cmd_create(struct admin *admin, const struct args *args)
 			printf("created user %s (%s), password: %s\n",
 			    in.username, args->role, password);
 		else
-			printf(
-			    "created user %s (%s)\n", in.username, args->role);
+			printf("created user %s (%s)\n", in.username,
+			    args->role);
 	}
 	explicit_bzero(password, sizeof password);
 	return status;
@@ -560,8 +560,8 @@ check_clear_operands(const struct args *args)
 		return usage_error(args->cmd,
 		    "unexpected argument with --clear", args->operands[1]);
 	if (!args->clear && args->noperands == 1)
-		return usage_error(
-		    args->cmd, "missing argument", args->cmd->name);
+		return usage_error(args->cmd, "missing argument",
+		    args->cmd->name);
 	return -1;
 }
 
@@ -616,8 +616,8 @@ cmd_reset_password(struct admin *admin, const struct args *args)
 
 	status = get_password(args, 1, password, &generated);
 	if (status == 0 && (status = open_database(admin)) == 0) {
-		if (tw_staff_set_password(
-		        admin->db, username, password, reason) != TW_OK)
+		if (tw_staff_set_password(admin->db, username, password,
+		        reason) != TW_OK)
 			status = fail("%s", reason);
 		else if (generated)
 			printf("new password for %s: %s\n", username, password);
@@ -711,8 +711,8 @@ cmd_list(struct admin *admin, const struct args *args)
 		    args->role);
 	if ((status = open_database(admin)) != 0)
 		return status;
-	if ((err = tw_staff_list(
-	         admin->db, args->role, args->directorate, &rows)) != TW_OK)
+	if ((err = tw_staff_list(admin->db, args->role, args->directorate,
+	         &rows)) != TW_OK)
 		return fail("database request failed: %s: see the error "
 		            "logged above and check that MariaDB is running",
 		    tw_strerror(err));

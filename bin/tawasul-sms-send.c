@@ -110,8 +110,8 @@ parse_options(int argc, char **argv, struct options *opt)
 	opt->config_path = getenv("TAWASUL_CONFIG");
 	opt->batch = 10;
 	opt->interval = 1.0;
-	while ((c = getopt_long(
-	            argc, argv, "c:b:i:l:dh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:b:i:l:dh", long_options,
+	            NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opt->config_path = optarg;
@@ -228,19 +228,19 @@ log_result(struct sender *s, const struct tw_sms_out *row,
 
 	if (strcmp(status, "sent") == 0) {
 		s->sent++;
-		tw_log_info(
-		    "sms id=%lld kind=%s sent segments=%zu coding=%s %ldms",
+		tw_log_info("sms id=%lld kind=%s sent segments=%zu coding=%s "
+		            "%ldms",
 		    row->id, row->kind, a->segments, coding, ms);
 	} else if (strcmp(status, "queued") == 0) {
 		s->retried++;
-		tw_log_warn(
-		    "sms id=%lld kind=%s attempt %ld failed, will retry: %s",
+		tw_log_warn("sms id=%lld kind=%s attempt %ld failed, will "
+		            "retry: %s",
 		    row->id, row->kind, row->attempts + 1,
 		    a->error ? a->error : "?");
 	} else {
 		s->failed++;
-		tw_log_error(
-		    "sms id=%lld kind=%s failed for good after attempt %ld: %s",
+		tw_log_error("sms id=%lld kind=%s failed for good after "
+		             "attempt %ld: %s",
 		    row->id, row->kind, row->attempts + 1,
 		    a->error ? a->error : "?");
 	}
@@ -297,8 +297,8 @@ send_row(struct sender *s, const struct tw_sms_out *row)
 		s->unanswered++;
 	else
 		s->unanswered = 0;
-	err = tw_sms_record(
-	    s->db, s->claimer, row, &a, s->cfg->sms.give_up_hours, &status);
+	err = tw_sms_record(s->db, s->claimer, row, &a,
+	    s->cfg->sms.give_up_hours, &status);
 	if (err == TW_ERR_CONFLICT) {
 		tw_log_warn("sms id=%lld: another sender took over the claim; "
 		            "this attempt was not recorded",
@@ -361,10 +361,10 @@ run(struct sender *s)
 		}
 		if (s->unanswered >= UNREACHABLE_AFTER) {
 			if (!s->opt->loop) {
-				tw_log_warn(
-				    "the gateway did not answer %d "
-				    "requests in a row; stopping until the "
-				    "next run",
+				tw_log_warn("the gateway did not answer %d "
+				            "requests in a row; stopping until "
+				            "the "
+				            "next run",
 				    s->unanswered);
 				break;
 			}

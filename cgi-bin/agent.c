@@ -34,84 +34,84 @@ static enum tw_err register_post(struct tw_req *);
 static enum tw_err lang_post(struct tw_req *);
 
 static const struct tw_route routes[] = {
-	{"GET", "/agent/login", login_form},
-	{"POST", "/agent/login", login_post},
-	{"POST", "/agent/logout", logout_post},
-	{"GET", "/agent", home},
-	{"GET", "/agent/", home},
-	{"GET", "/agent/cases", queue},
-	{"GET", "/agent/cases/*", case_page},
-	{"POST", "/agent/cases/*", case_action},
-	{"GET", "/agent/callers", callers},
-	{"GET", "/agent/register", register_form},
-	{"POST", "/agent/register", register_post},
-	{"POST", "/agent/lang", lang_post},
+	{ "GET", "/agent/login", login_form },
+	{ "POST", "/agent/login", login_post },
+	{ "POST", "/agent/logout", logout_post },
+	{ "GET", "/agent", home },
+	{ "GET", "/agent/", home },
+	{ "GET", "/agent/cases", queue },
+	{ "GET", "/agent/cases/*", case_page },
+	{ "POST", "/agent/cases/*", case_action },
+	{ "GET", "/agent/callers", callers },
+	{ "GET", "/agent/register", register_form },
+	{ "POST", "/agent/register", register_post },
+	{ "POST", "/agent/lang", lang_post },
 };
 
 static const struct tw_field login_fields[] = {
-	{"csrf", TW_FIELD_TOKEN, 1, 0, 64},
-	{"username", TW_FIELD_LINE, 1, 1, 64},
-	{"password", TW_FIELD_SECRET, 1, 0, 128},
-	{"next", TW_FIELD_LINE, 0, 0, 300},
+	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
+	{ "username", TW_FIELD_LINE, 1, 1, 64 },
+	{ "password", TW_FIELD_SECRET, 1, 0, 128 },
+	{ "next", TW_FIELD_LINE, 0, 0, 300 },
 };
 
 static const struct tw_field csrf_fields[] = {
-	{"csrf", TW_FIELD_TOKEN, 1, 0, 64},
-	{"lang", TW_FIELD_CODE, 0, 0, 2},
-	{"next", TW_FIELD_LINE, 0, 0, 300},
+	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
+	{ "lang", TW_FIELD_CODE, 0, 0, 2 },
+	{ "next", TW_FIELD_LINE, 0, 0, 300 },
 };
 
 static const struct tw_field queue_fields[] = {
-	{"status", TW_FIELD_CODE, 0, 0, 16},
-	{"directorate", TW_FIELD_CODE, 0, 0, 32},
-	{"category", TW_FIELD_CODE, 0, 0, 32},
-	{"wilayat", TW_FIELD_CODE, 0, 0, 32},
-	{"channel", TW_FIELD_CODE, 0, 0, 16},
-	{"priority", TW_FIELD_CODE, 0, 0, 16},
-	{"overdue", TW_FIELD_CODE, 0, 0, 1},
-	{"mine", TW_FIELD_CODE, 0, 0, 1},
-	{"sort", TW_FIELD_CODE, 0, 0, 8},
-	{"q", TW_FIELD_LINE, 0, 0, 200},
-	{"after", TW_FIELD_LINE, 0, 0, 40},
+	{ "status", TW_FIELD_CODE, 0, 0, 16 },
+	{ "directorate", TW_FIELD_CODE, 0, 0, 32 },
+	{ "category", TW_FIELD_CODE, 0, 0, 32 },
+	{ "wilayat", TW_FIELD_CODE, 0, 0, 32 },
+	{ "channel", TW_FIELD_CODE, 0, 0, 16 },
+	{ "priority", TW_FIELD_CODE, 0, 0, 16 },
+	{ "overdue", TW_FIELD_CODE, 0, 0, 1 },
+	{ "mine", TW_FIELD_CODE, 0, 0, 1 },
+	{ "sort", TW_FIELD_CODE, 0, 0, 8 },
+	{ "q", TW_FIELD_LINE, 0, 0, 200 },
+	{ "after", TW_FIELD_LINE, 0, 0, 40 },
 };
 
 static const struct tw_field action_fields[] = {
-	{"csrf", TW_FIELD_TOKEN, 1, 0, 64},
-	{"action", TW_FIELD_CODE, 1, 0, 16},
-	{"version", TW_FIELD_CODE, 1, 0, 10},
-	{"value", TW_FIELD_LINE, 0, 0, 64},
-	{"note", TW_FIELD_TEXT, 0, 0, 2000},
+	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
+	{ "action", TW_FIELD_CODE, 1, 0, 16 },
+	{ "version", TW_FIELD_CODE, 1, 0, 10 },
+	{ "value", TW_FIELD_LINE, 0, 0, 64 },
+	{ "note", TW_FIELD_TEXT, 0, 0, 2000 },
 };
 
 static const struct tw_field caller_fields[] = {
-	{"mobile", TW_FIELD_MOBILE, 0, 0, 0},
+	{ "mobile", TW_FIELD_MOBILE, 0, 0, 0 },
 };
 
 static const struct tw_field register_fields[] = {
-	{"csrf", TW_FIELD_TOKEN, 1, 0, 64},
-	{"form_token", TW_FIELD_TOKEN, 1, 0, 128},
-	{"channel", TW_FIELD_CODE, 1, 0, 16},
-	{"type", TW_FIELD_CODE, 1, 0, 16},
-	{"category", TW_FIELD_CODE, 1, 0, 32},
-	{"wilayat", TW_FIELD_CODE, 1, 0, 32},
-	{"location", TW_FIELD_LINE, 0, 0, 200},
-	{"lat", TW_FIELD_DECIMAL, 0, 0, 24},
-	{"lon", TW_FIELD_DECIMAL, 0, 0, 24},
-	{"description", TW_FIELD_TEXT, 1, 10, 4000},
-	{"name", TW_FIELD_LINE, 1, 2, 100},
-	{"mobile", TW_FIELD_MOBILE, 1, 0, 0},
-	{"email", TW_FIELD_EMAIL, 0, 0, 254},
-	{"lang", TW_FIELD_CODE, 1, 0, 2},
+	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
+	{ "form_token", TW_FIELD_TOKEN, 1, 0, 128 },
+	{ "channel", TW_FIELD_CODE, 1, 0, 16 },
+	{ "type", TW_FIELD_CODE, 1, 0, 16 },
+	{ "category", TW_FIELD_CODE, 1, 0, 32 },
+	{ "wilayat", TW_FIELD_CODE, 1, 0, 32 },
+	{ "location", TW_FIELD_LINE, 0, 0, 200 },
+	{ "lat", TW_FIELD_DECIMAL, 0, 0, 24 },
+	{ "lon", TW_FIELD_DECIMAL, 0, 0, 24 },
+	{ "description", TW_FIELD_TEXT, 1, 10, 4000 },
+	{ "name", TW_FIELD_LINE, 1, 2, 100 },
+	{ "mobile", TW_FIELD_MOBILE, 1, 0, 0 },
+	{ "email", TW_FIELD_EMAIL, 0, 0, 254 },
+	{ "lang", TW_FIELD_CODE, 1, 0, 2 },
 };
 
 /* The channels through which staff type in a case. */
-static const char *const staff_channels[] = {"phone", "walk_in", "email",
-    "fax", "social"};
-static const char *const case_types[] = {"complaint", "suggestion",
-    "inquiry", "compliment"};
-static const char *const channels[] = {"portal", "app", "phone", "sms",
-    "email", "fax", "walk_in", "social", "ivr"};
-static const char *const priorities[] = {"low", "normal", "high", "urgent"};
+static const char *const staff_channels[] = { "phone", "walk_in", "email",
+	"fax", "social" };
+static const char *const case_types[] = { "complaint", "suggestion", "inquiry",
+	"compliment" };
+static const char *const channels[] = { "portal", "app", "phone", "sms",
+	"email", "fax", "walk_in", "social", "ivr" };
+static const char *const priorities[] = { "low", "normal", "high", "urgent" };
 
 /* Returns 1 when value is one of the n words of list. */
 static int
@@ -150,14 +150,16 @@ form_start(struct tw_req *req, struct tw_form *form)
 static int
 local_next(const char *next)
 {
-	static const char path_chars[] = "abcdefghijklmnopqrstuvwxyz"
+	static const char path_chars[] =
+	    "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-";
 
 	return next != NULL && strncmp(next, "/agent/", 7) == 0 &&
 	    strstr(next, "//") == NULL && strchr(next, '\\') == NULL &&
 	    strspn(next, path_chars) >= strcspn(next, "?") &&
-	    strspn(next, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			 "0123456789/?&=_-.%+|:") == strlen(next);
+	    strspn(next,
+	        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	        "0123456789/?&=_-.%+|:") == strlen(next);
 }
 
 /* Sends the browser to the login page, keeping the page it asked for. */
@@ -186,8 +188,8 @@ to_login(struct tw_req *req)
 static int
 require_staff(struct tw_req *req, enum tw_err *err)
 {
-	const char *token = hdf_get_value(req->hdf, "Cookie." SESSION_COOKIE,
-	    NULL);
+	const char *token =
+	    hdf_get_value(req->hdf, "Cookie." SESSION_COOKIE, NULL);
 	HDF *hdf = req->hdf;
 
 	*err = TW_ERR_NOTFOUND;
@@ -252,8 +254,8 @@ login_form(struct tw_req *req)
 	const char *next = hdf_get_value(req->hdf, "Query.next", NULL);
 	enum tw_lang lang;
 
-	if (tw_lang_parse(hdf_get_value(req->hdf, "Query.lang", NULL),
-	    &lang) == TW_OK) {
+	if (tw_lang_parse(hdf_get_value(req->hdf, "Query.lang", NULL), &lang) ==
+	    TW_OK) {
 		tw_req_cookie(req, "tw_lang", tw_lang_code(lang), 365L * 86400);
 		tw_req_set_lang(req, lang);
 	}
@@ -266,8 +268,8 @@ login_form(struct tw_req *req)
 static enum tw_err
 start_session(struct tw_req *req, long long staff_id, const char *next)
 {
-	const char *old = hdf_get_value(req->hdf, "Cookie." SESSION_COOKIE,
-	    NULL);
+	const char *old =
+	    hdf_get_value(req->hdf, "Cookie." SESSION_COOKIE, NULL);
 	const char *addr = tw_req_env(req, "REMOTE_ADDR");
 	char token[44], csrf[44];
 	enum tw_err err;
@@ -276,11 +278,10 @@ start_session(struct tw_req *req, long long staff_id, const char *next)
 	if (old != NULL && (err = tw_session_end(req->app->db, old)) != TW_OK)
 		return err;
 	if ((err = tw_session_start(req->app->db, staff_id, addr ? addr : "",
-		 token, csrf)) != TW_OK)
+	         token, csrf)) != TW_OK)
 		return err;
 	tw_req_staff_cookie(req, SESSION_COOKIE, token, 0);
-	return tw_redirect(req, 303, local_next(next) ? next :
-	    "/agent/cases");
+	return tw_redirect(req, 303, local_next(next) ? next : "/agent/cases");
 }
 
 /*
@@ -318,9 +319,10 @@ login_post(struct tw_req *req)
 			return err;
 		}
 		status = err == TW_ERR_THROTTLED ? 429 : 403;
-		hdf_set_value(req->hdf, "Form.Error.form", tw_req_string(req,
-		    status == 429 ? "Agent.Login.Throttled" :
-		    "Agent.Login.Wrong"));
+		hdf_set_value(req->hdf, "Form.Error.form",
+		    tw_req_string(req,
+		        status == 429 ? "Agent.Login.Throttled"
+		                      : "Agent.Login.Wrong"));
 		tw_log_warn("login failed for %s from %s: %s",
 		    tw_form_value(&form, "username"), addr ? addr : "?",
 		    status == 429 ? "throttled" : "wrong credentials");
@@ -349,8 +351,9 @@ logout_post(struct tw_req *req)
 	tw_form_free(&form);
 	if (!ok)
 		return forbidden(req);
-	if ((err = tw_session_end(req->app->db, hdf_get_value(req->hdf,
-		 "Cookie." SESSION_COOKIE, ""))) != TW_OK)
+	if ((err = tw_session_end(req->app->db,
+	         hdf_get_value(req->hdf, "Cookie." SESSION_COOKIE, ""))) !=
+	    TW_OK)
 		return err;
 	tw_req_staff_cookie(req, SESSION_COOKIE, "", 1);
 	return tw_redirect(req, 303, "/agent/login");
@@ -377,8 +380,10 @@ lang_post(struct tw_req *req)
 		tw_form_free(&form);
 		return forbidden(req);
 	}
-	snprintf(next, sizeof next, "%s", local_next(tw_form_value(&form,
-	    "next")) ? tw_form_value(&form, "next") : "/agent/cases");
+	snprintf(next, sizeof next, "%s",
+	    local_next(tw_form_value(&form, "next"))
+	        ? tw_form_value(&form, "next")
+	        : "/agent/cases");
 	err = tw_lang_parse(tw_form_value(&form, "lang"), &lang);
 	tw_form_free(&form);
 	if (err != TW_OK)
@@ -423,8 +428,8 @@ own_directorate(struct tw_req *req)
  * or a database error in *err.
  */
 static int
-read_search(struct tw_req *req, struct tw_form *form,
-    struct tw_queue_filter *f, char number[TW_CASENUM_LEN + 1])
+read_search(struct tw_req *req, struct tw_form *form, struct tw_queue_filter *f,
+    char number[TW_CASENUM_LEN + 1])
 {
 	const char *q = tw_form_value(form, "q");
 	enum tw_err parsed;
@@ -479,15 +484,15 @@ read_filters(struct tw_req *req, struct tw_form *form,
 	f->priority = tw_form_value(form, "priority");
 	if (f->channel && !one_of(f->channel, channels, nitems(channels)))
 		tw_form_error(form, "channel", "Err.Choice", 0);
-	if (f->priority && !one_of(f->priority, priorities,
-	    nitems(priorities)))
+	if (f->priority && !one_of(f->priority, priorities, nitems(priorities)))
 		tw_form_error(form, "priority", "Err.Choice", 0);
 	f->overdue = tw_form_value(form, "overdue") != NULL;
 	if (tw_form_value(form, "mine") != NULL)
 		f->assigned_to = req->staff.id;
 	v = tw_form_value(form, "sort");
-	f->sort = v && strcmp(v, "oldest") == 0 ? TW_SORT_OLDEST :
-	    v && strcmp(v, "due") == 0 ? TW_SORT_DUE : TW_SORT_NEWEST;
+	f->sort = v && strcmp(v, "oldest") == 0 ? TW_SORT_OLDEST
+	    : v && strcmp(v, "due") == 0        ? TW_SORT_DUE
+	                                        : TW_SORT_NEWEST;
 	f->after = tw_form_value(form, "after");
 	/* Officers and directorate heads see only their directorate. */
 	if (tw_role_scoped(req->staff.role)) {
@@ -512,8 +517,8 @@ fill_queue_links(struct tw_req *req)
 	string_init(&query);
 	for (size_t i = 0; i < nitems(queue_fields); i++) {
 		const char *name = queue_fields[i].name;
-		const char *value = hdf_get_valuef(req->hdf, "Form.Value.%s",
-		    name);
+		const char *value =
+		    hdf_get_valuef(req->hdf, "Form.Value.%s", name);
 
 		if (value == NULL || strcmp(name, "status") == 0 ||
 		    strcmp(name, "after") == 0 ||
@@ -525,12 +530,14 @@ fill_queue_links(struct tw_req *req)
 	}
 	hdf_set_value(req->hdf, "Queue.BaseQuery", query.buf ? query.buf : "");
 	if (next != NULL && cgi_url_escape(next, &escaped) == STATUS_OK) {
-		const char *status = hdf_get_value(req->hdf,
-		    "Form.Value.status", NULL);
+		const char *status =
+		    hdf_get_value(req->hdf, "Form.Value.status", NULL);
 
-		hdf_set_valuef(req->hdf, "Queue.NextUrl=/agent/cases?%s%s%s%s"
-		    "after=%s", query.buf ? query.buf : "", status ?
-		    (query.len ? "&status=" : "status=") : "",
+		hdf_set_valuef(req->hdf,
+		    "Queue.NextUrl=/agent/cases?%s%s%s%s"
+		    "after=%s",
+		    query.buf ? query.buf : "",
+		    status ? (query.len ? "&status=" : "status=") : "",
 		    status ? status : "", query.len || status ? "&" : "",
 		    escaped);
 		free(escaped);
@@ -621,7 +628,7 @@ case_page(struct tw_req *req)
 	if (tw_casenum_parse(req->arg, number) != TW_OK)
 		return tw_render_error(req, 404);
 	if (tw_action_parse(hdf_get_value(req->hdf, "Query.done", NULL),
-	    &done) == TW_OK)
+	        &done) == TW_OK)
 		hdf_set_value(req->hdf, "Page.Done", tw_action_name(done));
 	return render_case(req, number, 200);
 }
@@ -659,9 +666,10 @@ case_action(struct tw_req *req)
 		return forbidden(req);
 	}
 	if (tw_action_parse(tw_form_value(&form, "action"), &in.action) !=
-	    TW_OK || tw_form_value(&form, "version") == NULL ||
+	        TW_OK ||
+	    tw_form_value(&form, "version") == NULL ||
 	    strspn(tw_form_value(&form, "version"), "0123456789") !=
-	    strlen(tw_form_value(&form, "version"))) {
+	        strlen(tw_form_value(&form, "version"))) {
 		tw_form_free(&form);
 		return tw_render_error(req, 400);
 	}
@@ -669,11 +677,13 @@ case_action(struct tw_req *req)
 	in.value = tw_form_value(&form, "value");
 	/* The original of a duplicate is typed: read it as a case number. */
 	if (in.action == TW_ACT_DUPLICATE && in.value != NULL)
-		in.value = tw_casenum_parse(in.value, original) == TW_OK ?
-		    original : NULL;
+		in.value = tw_casenum_parse(in.value, original) == TW_OK
+		    ? original
+		    : NULL;
 	in.note = tw_form_value(&form, "note");
-	err = form.nerrors ? TW_ERR_INPUT : tw_case_act(req->app->db,
-	    req->app->strings, &req->staff, number, &in);
+	err = form.nerrors ? TW_ERR_INPUT
+	                   : tw_case_act(req->app->db, req->app->strings,
+	                         &req->staff, number, &in);
 	tw_form_free(&form);
 	snprintf(req->case_number, sizeof req->case_number, "%s", number);
 	switch (err) {
@@ -752,7 +762,7 @@ render_register(struct tw_req *req, int status, const char *token)
 
 	if (token == NULL) {
 		if ((err = tw_form_token_new(req->app->config->secret,
-			 time(NULL), fresh, sizeof fresh)) != TW_OK)
+		         time(NULL), fresh, sizeof fresh)) != TW_OK)
 			return err;
 		token = fresh;
 	}
@@ -784,8 +794,8 @@ register_form(struct tw_req *req)
 	tw_form_read(&form, caller_fields, nitems(caller_fields), req->hdf);
 	if (tw_form_value(&form, "mobile") != NULL &&
 	    tw_customer_profile(req->app->db, tw_form_value(&form, "mobile"),
-		req->lang, req->app->config->display_tz, req->hdf,
-		&customer) == TW_OK) {
+	        req->lang, req->app->config->display_tz, req->hdf,
+	        &customer) == TW_OK) {
 		hdf_set_copy(req->hdf, "Form.Value.name", "Customer.Name");
 		hdf_set_copy(req->hdf, "Form.Value.email", "Customer.Email");
 		hdf_set_copy(req->hdf, "Form.Value.lang", "Customer.Lang");
@@ -801,22 +811,25 @@ static void
 check_register(struct tw_req *req, struct tw_form *form, double *lat,
     double *lon, int *has_coords)
 {
-	static const char *const langs[] = {"ar", "en"};
+	static const char *const langs[] = { "ar", "en" };
 
 	if (!one_of(tw_form_value(form, "channel"), staff_channels,
-	    nitems(staff_channels)) && tw_form_value(form, "channel"))
+	        nitems(staff_channels)) &&
+	    tw_form_value(form, "channel"))
 		tw_form_error(form, "channel", "Err.Choice", 0);
 	if (!one_of(tw_form_value(form, "type"), case_types,
-	    nitems(case_types)) && tw_form_value(form, "type"))
+	        nitems(case_types)) &&
+	    tw_form_value(form, "type"))
 		tw_form_error(form, "type", "Err.Choice", 0);
 	if (!one_of(tw_form_value(form, "lang"), langs, 2) &&
 	    tw_form_value(form, "lang"))
 		tw_form_error(form, "lang", "Err.Choice", 0);
-	if (tw_form_value(form, "category") && !in_list(req->hdf,
-	    "Ref.Categories", tw_form_value(form, "category")))
+	if (tw_form_value(form, "category") &&
+	    !in_list(req->hdf, "Ref.Categories",
+	        tw_form_value(form, "category")))
 		tw_form_error(form, "category", "Err.Choice", 0);
-	if (tw_form_value(form, "wilayat") && !in_list(req->hdf,
-	    "Ref.Wilayats", tw_form_value(form, "wilayat")))
+	if (tw_form_value(form, "wilayat") &&
+	    !in_list(req->hdf, "Ref.Wilayats", tw_form_value(form, "wilayat")))
 		tw_form_error(form, "wilayat", "Err.Choice", 0);
 	switch (tw_coords_check(tw_form_value(form, "lat"),
 	    tw_form_value(form, "lon"), &req->app->config->area, lat, lon)) {
@@ -843,8 +856,8 @@ check_register(struct tw_req *req, struct tw_form *form, double *lat,
 
 /* Creates the case of a validated registration and redirects to it. */
 static enum tw_err
-create_registered(struct tw_req *req, struct tw_form *form,
-    const char *nonce, const double *lat, const double *lon)
+create_registered(struct tw_req *req, struct tw_form *form, const char *nonce,
+    const double *lat, const double *lon)
 {
 	char number[TW_CASENUM_LEN + 1], location[40];
 	enum tw_lang lang = TW_LANG_AR;
@@ -867,13 +880,13 @@ create_registered(struct tw_req *req, struct tw_form *form,
 		.form_token = nonce,
 		.registered_by = req->staff.id,
 	};
-	err = tw_case_create(req->app->db, req->app->strings[lang], &c,
-	    number);
+	err = tw_case_create(req->app->db, req->app->strings[lang], &c, number);
 	if (err == TW_ERR_INPUT) {
-		/* The category or wilayat was withdrawn since the form loaded. */
+		/* The category or wilayat was withdrawn since the form loaded.
+		 */
 		tw_form_error(form, "category", "Err.Choice", 0);
-		return render_register(req, 422, tw_form_value(form,
-		    "form_token"));
+		return render_register(req, 422,
+		    tw_form_value(form, "form_token"));
 	}
 	if (err != TW_OK && err != TW_ERR_DUPLICATE)
 		return err;
@@ -907,22 +920,22 @@ register_post(struct tw_req *req)
 	if ((err = tw_refdata_fill(req->app->db, req->hdf, req->lang)) != TW_OK)
 		return err;
 	form_start(req, &form);
-	tw_form_read(&form, register_fields, nitems(register_fields),
-	    req->hdf);
+	tw_form_read(&form, register_fields, nitems(register_fields), req->hdf);
 	token_ok = tw_form_value(&form, "form_token") != NULL &&
 	    tw_form_token_check(req->app->config->secret,
-		tw_form_value(&form, "form_token"), time(NULL), FORM_MAX_AGE,
-		nonce) == TW_OK;
+	        tw_form_value(&form, "form_token"), time(NULL), FORM_MAX_AGE,
+	        nonce) == TW_OK;
 	if (!staff_csrf_ok(req, &form) || !token_ok) {
 		hdf_set_value(req->hdf, "Form.Error.form",
-		    tw_req_string(req, token_ok ? "Err.Csrf" : "Err.FormToken"));
+		    tw_req_string(req,
+		        token_ok ? "Err.Csrf" : "Err.FormToken"));
 		form.nerrors++;
 		status = 403;
 	}
 	check_register(req, &form, &lat, &lon, &has_coords);
 	if (form.nerrors > 0)
-		err = render_register(req, status, token_ok ?
-		    tw_form_value(&form, "form_token") : NULL);
+		err = render_register(req, status,
+		    token_ok ? tw_form_value(&form, "form_token") : NULL);
 	else
 		err = create_registered(req, &form, nonce,
 		    has_coords ? &lat : NULL, has_coords ? &lon : NULL);

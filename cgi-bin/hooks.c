@@ -143,8 +143,8 @@ receive(struct tw_req *req, struct tw_form *form, const char *gateway)
 	    req->app->config->display_tz, &in, &res);
 	if (err != TW_OK)
 		return err;
-	snprintf(
-	    req->case_number, sizeof req->case_number, "%s", res.case_number);
+	snprintf(req->case_number, sizeof req->case_number, "%s",
+	    res.case_number);
 	tw_log_info("sms inbound gateway=%s id=%s: %s%s%s", gateway,
 	    in.message_id, res.outcome, res.case_number[0] ? " case=" : "",
 	    res.case_number);

@@ -25,37 +25,37 @@ static enum tw_err track_form(struct tw_req *);
 static enum tw_err track_post(struct tw_req *);
 
 static const struct tw_route routes[] = {
-	{"GET", "/", home},
-	{"GET", "/complaints/new", complaint_form},
-	{"POST", "/complaints", complaint_post},
-	{"GET", "/complaints/done", complaint_done},
-	{"GET", "/track", track_form},
-	{"POST", "/track", track_post},
+	{ "GET", "/", home },
+	{ "GET", "/complaints/new", complaint_form },
+	{ "POST", "/complaints", complaint_post },
+	{ "GET", "/complaints/done", complaint_done },
+	{ "GET", "/track", track_form },
+	{ "POST", "/track", track_post },
 };
 
 static const struct tw_field complaint_fields[] = {
-	{"csrf", TW_FIELD_TOKEN, 1, 0, 64},
-	{"form_token", TW_FIELD_TOKEN, 1, 0, 128},
-	{"type", TW_FIELD_CODE, 1, 0, 16},
-	{"category", TW_FIELD_CODE, 1, 0, 32},
-	{"wilayat", TW_FIELD_CODE, 1, 0, 32},
-	{"location", TW_FIELD_LINE, 0, 0, 200},
-	{"lat", TW_FIELD_DECIMAL, 0, 0, 24},
-	{"lon", TW_FIELD_DECIMAL, 0, 0, 24},
-	{"description", TW_FIELD_TEXT, 1, 10, 4000},
-	{"name", TW_FIELD_LINE, 1, 2, 100},
-	{"mobile", TW_FIELD_MOBILE, 1, 0, 0},
-	{"email", TW_FIELD_EMAIL, 0, 0, 254},
+	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
+	{ "form_token", TW_FIELD_TOKEN, 1, 0, 128 },
+	{ "type", TW_FIELD_CODE, 1, 0, 16 },
+	{ "category", TW_FIELD_CODE, 1, 0, 32 },
+	{ "wilayat", TW_FIELD_CODE, 1, 0, 32 },
+	{ "location", TW_FIELD_LINE, 0, 0, 200 },
+	{ "lat", TW_FIELD_DECIMAL, 0, 0, 24 },
+	{ "lon", TW_FIELD_DECIMAL, 0, 0, 24 },
+	{ "description", TW_FIELD_TEXT, 1, 10, 4000 },
+	{ "name", TW_FIELD_LINE, 1, 2, 100 },
+	{ "mobile", TW_FIELD_MOBILE, 1, 0, 0 },
+	{ "email", TW_FIELD_EMAIL, 0, 0, 254 },
 };
 
 static const struct tw_field track_fields[] = {
-	{"csrf", TW_FIELD_TOKEN, 1, 0, 64},
-	{"number", TW_FIELD_CASENUM, 1, 0, 0},
-	{"mobile", TW_FIELD_MOBILE, 1, 0, 0},
+	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
+	{ "number", TW_FIELD_CASENUM, 1, 0, 0 },
+	{ "mobile", TW_FIELD_MOBILE, 1, 0, 0 },
 };
 
-static const char *const case_types[] = {"complaint", "suggestion",
-    "inquiry", "compliment"};
+static const char *const case_types[] = { "complaint", "suggestion", "inquiry",
+	"compliment" };
 
 /* Returns 1 when code is the Code of one of the HDF list's children. */
 static int
@@ -99,7 +99,7 @@ render_complaint_form(struct tw_req *req, int status, const char *token)
 		return err;
 	if (token == NULL) {
 		if ((err = tw_form_token_new(req->app->config->secret,
-			 time(NULL), fresh, sizeof fresh)) != TW_OK)
+		         time(NULL), fresh, sizeof fresh)) != TW_OK)
 			return err;
 		token = fresh;
 	}
@@ -149,8 +149,8 @@ check_complaint(struct tw_req *req, struct tw_form *form, double *lat,
 	if (type != NULL && !known)
 		tw_form_error(form, "type", "Err.Choice", 0);
 	if (tw_form_value(form, "category") &&
-	    !in_list(req->hdf, "Ref.Categories", tw_form_value(form,
-		"category")))
+	    !in_list(req->hdf, "Ref.Categories",
+	        tw_form_value(form, "category")))
 		tw_form_error(form, "category", "Err.Choice", 0);
 	if (tw_form_value(form, "wilayat") &&
 	    !in_list(req->hdf, "Ref.Wilayats", tw_form_value(form, "wilayat")))
@@ -224,8 +224,8 @@ create_complaint(struct tw_req *req, struct tw_form *form, const char *nonce,
 		return err;
 	/* The category or wilayat was withdrawn since the form loaded. */
 	tw_form_error(form, "category", "Err.Choice", 0);
-	return render_complaint_form(req, 422, tw_form_value(form,
-	    "form_token"));
+	return render_complaint_form(req, 422,
+	    tw_form_value(form, "form_token"));
 }
 
 /*
@@ -252,18 +252,19 @@ complaint_post(struct tw_req *req)
 	    req->hdf);
 	token_ok = tw_form_value(&form, "form_token") != NULL &&
 	    tw_form_token_check(req->app->config->secret,
-		tw_form_value(&form, "form_token"), time(NULL), FORM_MAX_AGE,
-		nonce) == TW_OK;
+	        tw_form_value(&form, "form_token"), time(NULL), FORM_MAX_AGE,
+	        nonce) == TW_OK;
 	if (!tw_csrf_valid(req, tw_form_value(&form, "csrf")) || !token_ok) {
 		hdf_set_value(req->hdf, "Form.Error.form",
-		    tw_req_string(req, token_ok ? "Err.Csrf" : "Err.FormToken"));
+		    tw_req_string(req,
+		        token_ok ? "Err.Csrf" : "Err.FormToken"));
 		form.nerrors++;
 		status = 403;
 	}
 	check_complaint(req, &form, &lat, &lon, &has_coords);
 	if (form.nerrors > 0)
-		err = render_complaint_form(req, status, token_ok ?
-		    tw_form_value(&form, "form_token") : NULL);
+		err = render_complaint_form(req, status,
+		    token_ok ? tw_form_value(&form, "form_token") : NULL);
 	else
 		err = create_complaint(req, &form, nonce,
 		    has_coords ? &lat : NULL, has_coords ? &lon : NULL);
@@ -289,8 +290,7 @@ complaint_done(struct tw_req *req)
 	if (!tw_token_equal(expected, sig))
 		return tw_render_error(req, 404);
 	hdf_set_value(req->hdf, "Case.Number", parsed);
-	hdf_set_value(req->hdf, "Page.Title",
-	    tw_req_string(req, "Done.Title"));
+	hdf_set_value(req->hdf, "Page.Title", tw_req_string(req, "Done.Title"));
 	return tw_render(req, 200, "complaint_done.cs");
 }
 
@@ -302,7 +302,8 @@ render_track(struct tw_req *req, int status)
 
 	if ((err = tw_csrf_prepare(req)) != TW_OK)
 		return err;
-	hdf_set_value(req->hdf, "Page.Title", tw_req_string(req, "Track.Title"));
+	hdf_set_value(req->hdf, "Page.Title",
+	    tw_req_string(req, "Track.Title"));
 	return tw_render(req, status, "track.cs");
 }
 

@@ -25,6 +25,7 @@ enum cases_stmt {
 	SQL_MAX
 };
 
+/* clang-format off */
 static struct tw_stmt stmts[SQL_MAX] = {
 	[SQL_CATEGORY_BY_CODE] = {
 	    "SELECT id, directorate_id, priority, sla_hours FROM categories"
@@ -70,6 +71,7 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " VALUES (?, ?, ?, ?, ?, ?, 'queued', UTC_TIMESTAMP(3),"
 	    " UTC_TIMESTAMP())"},
 };
+/* clang-format on */
 
 /* What the category decides for a new case. */
 struct category_rules {
@@ -83,12 +85,12 @@ struct category_rules {
 static enum tw_err
 category_rules(struct tw_db *db, const char *code, struct category_rules *out)
 {
-	struct tw_param p[] = {TW_P_STR(code)};
+	struct tw_param p[] = { TW_P_STR(code) };
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	if ((err = tw_db_query(db, &stmts[SQL_CATEGORY_BY_CODE], p, 1, &rows)) !=
-	    TW_OK)
+	if ((err = tw_db_query(db, &stmts[SQL_CATEGORY_BY_CODE], p, 1,
+	         &rows)) != TW_OK)
 		return err;
 	if (rows->nrows != 1) {
 		tw_rows_free(rows);
@@ -107,7 +109,7 @@ category_rules(struct tw_db *db, const char *code, struct category_rules *out)
 static enum tw_err
 wilayat_id(struct tw_db *db, const char *code, long long *out)
 {
-	struct tw_param p[] = {TW_P_STR(code)};
+	struct tw_param p[] = { TW_P_STR(code) };
 	struct tw_rows *rows;
 	enum tw_err err;
 
@@ -135,8 +137,8 @@ tw_event_add(struct tw_db *db, unsigned long long case_id,
 		TW_P_INT((long long)case_id),
 		TW_P_STR(ev->kind),
 		changes ? TW_P_STR(tw_state_name(ev->from)) : TW_P_NULL,
-		ev->to != TW_STATE_MAX ? TW_P_STR(tw_state_name(ev->to)) :
-		    TW_P_NULL,
+		ev->to != TW_STATE_MAX ? TW_P_STR(tw_state_name(ev->to))
+		                       : TW_P_NULL,
 		TW_P_STR(ev->actor_kind),
 		ev->actor_id > 0 ? TW_P_INT(ev->actor_id) : TW_P_NULL,
 		TW_P_STR(ev->channel),
@@ -171,8 +173,8 @@ queue_receipt(struct tw_db *db, HDF *strings, unsigned long long case_id,
     unsigned long long customer_id, const struct tw_case_new *c,
     const char *number)
 {
-	struct tw_sms sms = {(long long)case_id, (long long)customer_id,
-	    c->mobile, c->lang, "case_received", NULL};
+	struct tw_sms sms = { (long long)case_id, (long long)customer_id,
+		c->mobile, c->lang, "case_received", NULL };
 	char *body;
 	enum tw_err err;
 
@@ -218,15 +220,15 @@ static enum tw_err
 number_by_form_token(struct tw_db *db, const char *token,
     char number[TW_CASENUM_LEN + 1])
 {
-	struct tw_param p[] = {TW_P_STR(token)};
+	struct tw_param p[] = { TW_P_STR(token) };
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	if ((err = tw_db_query(db, &stmts[SQL_CASE_BY_FORM_TOKEN], p, 1, &rows)) !=
-	    TW_OK)
+	if ((err = tw_db_query(db, &stmts[SQL_CASE_BY_FORM_TOKEN], p, 1,
+	         &rows)) != TW_OK)
 		return err;
-	err = rows->nrows == 1 && tw_rows_get(rows, 0, 0) ? TW_ERR_DUPLICATE :
-	    TW_ERR_DB;
+	err = rows->nrows == 1 && tw_rows_get(rows, 0, 0) ? TW_ERR_DUPLICATE
+	                                                  : TW_ERR_DB;
 	if (err == TW_ERR_DUPLICATE)
 		snprintf(number, TW_CASENUM_LEN + 1, "%s",
 		    tw_rows_get(rows, 0, 0));
@@ -243,32 +245,35 @@ write_case(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
 	unsigned long long customer_id, case_id;
 	enum tw_err err;
 	struct tw_param who[] = {
-		TW_P_STR(c->mobile), TW_P_STR(c->name), TW_P_STR(c->email),
+		TW_P_STR(c->mobile),
+		TW_P_STR(c->name),
+		TW_P_STR(c->email),
 		TW_P_STR(tw_lang_code(c->lang)),
 	};
 
 	if ((err = tw_db_exec(db, &stmts[SQL_CUSTOMER_UPSERT], who, 4,
-		 &customer_id)) != TW_OK ||
-	    (err = insert_case(db, c, rules, wilayat, customer_id,
-		 &case_id)) != TW_OK ||
+	         &customer_id)) != TW_OK ||
+	    (err = insert_case(db, c, rules, wilayat, customer_id, &case_id)) !=
+	        TW_OK ||
 	    (err = tw_casenum_make((long long)case_id, number)) != TW_OK)
 		return err;
 	*out_id = case_id;
-	struct tw_param num[] = {TW_P_STR(number), TW_P_INT((long long)case_id)};
+	struct tw_param num[] = { TW_P_STR(number),
+		TW_P_INT((long long)case_id) };
 	if ((err = tw_db_exec(db, &stmts[SQL_CASE_SET_NUMBER], num, 2, NULL)) !=
 	    TW_OK)
 		return err;
-	struct tw_event created = {"created", TW_STATE_MAX, TW_STATE_NEW,
-	    c->registered_by ? "staff" : "resident", c->registered_by,
-	    c->channel, 1, NULL};
-	struct tw_event registered = {"registered", TW_STATE_NEW,
-	    TW_STATE_REGISTERED, "system", 0, c->channel, 1, NULL};
+	struct tw_event created = { "created", TW_STATE_MAX, TW_STATE_NEW,
+		c->registered_by ? "staff" : "resident", c->registered_by,
+		c->channel, 1, NULL };
+	struct tw_event registered = { "registered", TW_STATE_NEW,
+		TW_STATE_REGISTERED, "system", 0, c->channel, 1, NULL };
 	err = tw_event_add(db, case_id, &created);
 	if (err == TW_OK)
 		err = tw_event_add(db, case_id, &registered);
 	if (err == TW_OK)
-		err = queue_receipt(db, strings, case_id, customer_id, c,
-		    number);
+		err =
+		    queue_receipt(db, strings, case_id, customer_id, c, number);
 	return err;
 }
 
@@ -290,7 +295,7 @@ tw_case_write(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
 
 	if ((err = category_rules(db, c->category, &rules)) != TW_OK ||
 	    (c->wilayat != NULL &&
-		(err = wilayat_id(db, c->wilayat, &wilayat)) != TW_OK))
+	        (err = wilayat_id(db, c->wilayat, &wilayat)) != TW_OK))
 		return err;
 	return write_case(db, strings, c, &rules, wilayat, number, case_id);
 }
@@ -324,8 +329,8 @@ tw_case_create(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
 static enum tw_err
 fill_events(struct tw_db *db, const char *case_id, const char *tz, HDF *out)
 {
-	struct tw_param p[] = {TW_P_INT(atoll(case_id))};
-	const char *names[] = {NULL, "Kind", "Status", "Note"};
+	struct tw_param p[] = { TW_P_INT(atoll(case_id)) };
+	const char *names[] = { NULL, "Kind", "Status", "Note" };
 	struct tw_rows *rows;
 	char when[32];
 	enum tw_err err;
@@ -352,14 +357,15 @@ enum tw_err
 tw_case_track(struct tw_db *db, const char *number, const char *mobile,
     enum tw_lang lang, const char *tz, HDF *out)
 {
-	struct tw_param p[] = {TW_P_STR(number), TW_P_STR(mobile)};
-	const char *names[] = {NULL, "Number", "Status", "Type", NULL, NULL,
-	    NULL, NULL, NULL, NULL};
+	struct tw_param p[] = { TW_P_STR(number), TW_P_STR(mobile) };
+	const char *names[] = { NULL, "Number", "Status", "Type", NULL, NULL,
+		NULL, NULL, NULL, NULL };
 	struct tw_rows *rows;
 	char when[32];
 	enum tw_err err;
 
-	if ((err = tw_db_query(db, &stmts[SQL_CASE_TRACK], p, 2, &rows)) != TW_OK)
+	if ((err = tw_db_query(db, &stmts[SQL_CASE_TRACK], p, 2, &rows)) !=
+	    TW_OK)
 		return err;
 	if (rows->nrows != 1) {
 		tw_rows_free(rows);
@@ -370,7 +376,9 @@ tw_case_track(struct tw_db *db, const char *number, const char *mobile,
 	err = tw_rows_to_hdf(rows, out, "Track", names);
 	if (err == TW_OK)
 		err = hdf_copy(out, "Case", hdf_get_obj(out, "Track.0")) ==
-		    STATUS_OK ? TW_OK : TW_ERR_NOMEM;
+		        STATUS_OK
+		    ? TW_OK
+		    : TW_ERR_NOMEM;
 	hdf_remove_tree(out, "Track");
 	tw_time_display(tw_rows_get(rows, 0, 4), tz, when, sizeof when);
 	hdf_set_value(out, "Case.Created", when);

@@ -35,10 +35,11 @@ enum casework_stmt {
 	SQL_MAX
 };
 
-#define OPEN_STATES \
-	"('new', 'registered', 'assigned', 'in_progress', 'reopened'," \
+#define OPEN_STATES                                                            \
+	"('new', 'registered', 'assigned', 'in_progress', 'reopened',"         \
 	" 'referred')"
 
+/* clang-format off */
 static struct tw_stmt stmts[SQL_MAX] = {
 	[SQL_CASE_LOCK] = {
 	    "SELECT c.id, c.status, c.version, c.directorate_id,"
@@ -116,23 +117,24 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " JOIN categories k ON k.id = c.category_id"
 	    " LEFT JOIN wilayats w ON w.id = c.wilayat_id WHERE c.id = ?"},
 };
+/* clang-format on */
 
 static const struct {
 	const char *name;
 	enum tw_action action;
 } action_names[] = {
-	{"route", TW_ACT_ROUTE},
-	{"assign", TW_ACT_ASSIGN},
-	{"start", TW_ACT_START},
-	{"resolve", TW_ACT_RESOLVE},
-	{"confirm", TW_ACT_CONFIRM},
-	{"reopen", TW_ACT_REOPEN},
-	{"reject", TW_ACT_REJECT},
-	{"duplicate", TW_ACT_DUPLICATE},
-	{"priority", TW_ACT_PRIORITY},
-	{"category", TW_ACT_CATEGORY},
-	{"note", TW_ACT_NOTE},
-	{"reply", TW_ACT_REPLY},
+	{ "route", TW_ACT_ROUTE },
+	{ "assign", TW_ACT_ASSIGN },
+	{ "start", TW_ACT_START },
+	{ "resolve", TW_ACT_RESOLVE },
+	{ "confirm", TW_ACT_CONFIRM },
+	{ "reopen", TW_ACT_REOPEN },
+	{ "reject", TW_ACT_REJECT },
+	{ "duplicate", TW_ACT_DUPLICATE },
+	{ "priority", TW_ACT_PRIORITY },
+	{ "category", TW_ACT_CATEGORY },
+	{ "note", TW_ACT_NOTE },
+	{ "reply", TW_ACT_REPLY },
 };
 
 #define NACTIONS (sizeof action_names / sizeof action_names[0])
@@ -143,7 +145,7 @@ static const struct {
 	const char *name;
 	enum tw_action action;
 } sms_action_names[] = {
-	{"help", TW_ACT_HELP},
+	{ "help", TW_ACT_HELP },
 };
 
 /* Reads an action name of the case page. Returns TW_OK or TW_ERR_INPUT. */
@@ -215,7 +217,7 @@ struct locked_case {
 static enum tw_err
 lock_case(struct tw_db *db, const char *number, struct locked_case *c)
 {
-	struct tw_param p[] = {TW_P_STR(number)};
+	struct tw_param p[] = { TW_P_STR(number) };
 	struct tw_rows *rows;
 	enum tw_err err;
 
@@ -257,7 +259,7 @@ static enum tw_err
 lookup_id(struct tw_db *db, enum casework_stmt which, const char *key,
     long long *id, struct tw_rows **keep)
 {
-	struct tw_param p[] = {TW_P_STR(key)};
+	struct tw_param p[] = { TW_P_STR(key) };
 	struct tw_rows *rows;
 	enum tw_err err;
 
@@ -294,8 +296,8 @@ notify_resident(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	free(with_number);
 	if (body == NULL)
 		return TW_ERR_NOMEM;
-	struct tw_sms sms = {c->id, c->customer_id, c->mobile, c->lang, kind,
-	    body};
+	struct tw_sms sms = { c->id, c->customer_id, c->mobile, c->lang, kind,
+		body };
 	err = tw_sms_queue(db, &sms);
 	free(body);
 	return err;
@@ -379,7 +381,7 @@ static enum tw_err
 field_assigned_body(struct tw_db *db, HDF *strings, enum tw_lang lang,
     const struct locked_case *c, char **body)
 {
-	struct tw_param p[] = {TW_P_INT(c->id)};
+	struct tw_param p[] = { TW_P_INT(c->id) };
 	const int ar = lang == TW_LANG_AR;
 	char *location = NULL, *description = NULL;
 	struct tw_rows *rows;
@@ -394,10 +396,11 @@ field_assigned_body(struct tw_db *db, HDF *strings, enum tw_lang lang,
 	err = TW_ERR_NOMEM;
 	if (rows->nrows != 1)
 		goto err;
-	location = text_start(tw_rows_get(rows, 0, 4) ?
-	    tw_rows_get(rows, 0, 4) : "", BRIEF_LOCATION_MAX);
-	description = text_start(tw_rows_get(rows, 0, 5),
-	    BRIEF_DESCRIPTION_MAX);
+	location =
+	    text_start(tw_rows_get(rows, 0, 4) ? tw_rows_get(rows, 0, 4) : "",
+	        BRIEF_LOCATION_MAX);
+	description =
+	    text_start(tw_rows_get(rows, 0, 5), BRIEF_DESCRIPTION_MAX);
 	if (location == NULL || description == NULL)
 		goto err;
 	add_place(&where, strings, tw_rows_get(rows, 0, ar ? 0 : 1));
@@ -425,7 +428,7 @@ do_assign(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	enum tw_err err;
 
 	if ((err = lookup_id(db, SQL_STAFF_BY_USERNAME, in->value, &staff_id,
-		 &rows)) != TW_OK)
+	         &rows)) != TW_OK)
 		return err;
 	role = tw_rows_get(rows, 0, 1);
 	dir = tw_rows_get(rows, 0, 2);
@@ -433,9 +436,9 @@ do_assign(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	err = TW_ERR_INPUT;
 	if (dir != NULL && atoll(dir) == c->directorate_id &&
 	    (strcmp(role, "officer") == 0 || strcmp(role, "field") == 0 ||
-		strcmp(role, "head") == 0)) {
-		struct tw_param p[] = {TW_P_INT(staff_id), TW_P_INT(c->id),
-		    TW_P_INT(in->version)};
+	        strcmp(role, "head") == 0)) {
+		struct tw_param p[] = { TW_P_INT(staff_id), TW_P_INT(c->id),
+			TW_P_INT(in->version) };
 		err = update_case(db, SQL_SET_ASSIGN, p, 3);
 	}
 	if (err == TW_OK && strcmp(role, "field") == 0 && mobile != NULL) {
@@ -444,8 +447,8 @@ do_assign(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 
 		(void)tw_lang_parse(tw_rows_get(rows, 0, 4), &lang);
 		err = field_assigned_body(db, strings[lang], lang, c, &body);
-		struct tw_sms sms = {c->id, 0, mobile, lang, "field_assigned",
-		    body};
+		struct tw_sms sms = { c->id, 0, mobile, lang, "field_assigned",
+			body };
 		if (err == TW_OK)
 			err = tw_sms_queue(db, &sms);
 		free(body);
@@ -464,20 +467,21 @@ do_duplicate(struct tw_db *db, const struct locked_case *c,
 	enum tw_err err;
 
 	if ((err = lookup_id(db, SQL_CASE_BY_NUMBER, in->value, &original,
-		 &rows)) != TW_OK)
+	         &rows)) != TW_OK)
 		return err;
 	/* The original must be another case that is not itself a copy. */
-	err = original == c->id || tw_rows_get(rows, 0, 1) != NULL ?
-	    TW_ERR_INPUT : TW_OK;
+	err = original == c->id || tw_rows_get(rows, 0, 1) != NULL
+	    ? TW_ERR_INPUT
+	    : TW_OK;
 	tw_rows_free(rows);
 	if (err != TW_OK)
 		return err;
-	struct tw_param p[] = {TW_P_INT(original), TW_P_INT(c->id),
-	    TW_P_INT(in->version)};
+	struct tw_param p[] = { TW_P_INT(original), TW_P_INT(c->id),
+		TW_P_INT(in->version) };
 	if ((err = update_case(db, SQL_SET_DUPLICATE, p, 3)) != TW_OK)
 		return err;
-	struct tw_event link = {"duplicate_linked", TW_STATE_MAX, TW_STATE_MAX,
-	    "staff", staff->id, "intranet", 0, c->number};
+	struct tw_event link = { "duplicate_linked", TW_STATE_MAX, TW_STATE_MAX,
+		"staff", staff->id, "intranet", 0, c->number };
 	return tw_event_add(db, (unsigned long long)original, &link);
 }
 
@@ -491,11 +495,11 @@ do_category(struct tw_db *db, const struct locked_case *c,
 	enum tw_err err;
 
 	if ((err = lookup_id(db, SQL_CATEGORY_BY_CODE, in->value, &category,
-		 &rows)) != TW_OK)
+	         &rows)) != TW_OK)
 		return err;
-	struct tw_param p[] = {TW_P_INT(category),
-	    TW_P_INT(atoll(tw_rows_get(rows, 0, 1))), TW_P_INT(c->id),
-	    TW_P_INT(in->version)};
+	struct tw_param p[] = { TW_P_INT(category),
+		TW_P_INT(atoll(tw_rows_get(rows, 0, 1))), TW_P_INT(c->id),
+		TW_P_INT(in->version) };
 	tw_rows_free(rows);
 	return update_case(db, SQL_SET_CATEGORY, p, 4);
 }
@@ -513,10 +517,10 @@ apply_change(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	switch (in->action) {
 	case TW_ACT_ROUTE:
 		if ((err = lookup_id(db, SQL_DIRECTORATE_BY_CODE, in->value,
-			 &dir, NULL)) != TW_OK)
+		         &dir, NULL)) != TW_OK)
 			return err;
-		struct tw_param route[] = {TW_P_INT(dir), TW_P_INT(c->id),
-		    TW_P_INT(in->version)};
+		struct tw_param route[] = { TW_P_INT(dir), TW_P_INT(c->id),
+			TW_P_INT(in->version) };
 		return update_case(db, SQL_SET_ROUTE, route, 3);
 	case TW_ACT_ASSIGN:
 		return do_assign(db, strings, c, in);
@@ -525,13 +529,14 @@ apply_change(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	case TW_ACT_CATEGORY:
 		return do_category(db, c, in);
 	case TW_ACT_PRIORITY:
-		if (in->value == NULL || (strcmp(in->value, "low") != 0 &&
-		    strcmp(in->value, "normal") != 0 &&
-		    strcmp(in->value, "high") != 0 &&
-		    strcmp(in->value, "urgent") != 0))
+		if (in->value == NULL ||
+		    (strcmp(in->value, "low") != 0 &&
+		        strcmp(in->value, "normal") != 0 &&
+		        strcmp(in->value, "high") != 0 &&
+		        strcmp(in->value, "urgent") != 0))
 			return TW_ERR_INPUT;
-		struct tw_param prio[] = {TW_P_STR(in->value), TW_P_INT(c->id),
-		    TW_P_INT(in->version)};
+		struct tw_param prio[] = { TW_P_STR(in->value), TW_P_INT(c->id),
+			TW_P_INT(in->version) };
 		return update_case(db, SQL_SET_PRIORITY, prio, 3);
 	case TW_ACT_NOTE:
 	case TW_ACT_REPLY:
@@ -540,8 +545,8 @@ apply_change(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	default:
 		break;
 	}
-	struct tw_param p[] = {TW_P_STR(tw_state_name(to)), TW_P_INT(c->id),
-	    TW_P_INT(in->version)};
+	struct tw_param p[] = { TW_P_STR(tw_state_name(to)), TW_P_INT(c->id),
+		TW_P_INT(in->version) };
 	return update_case(db, SQL_SET_STATUS, p, 3);
 }
 
@@ -565,10 +570,10 @@ record_action(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 {
 	enum tw_state to = action_target(in->action);
 	const char *kind = tw_action_name(in->action);
-	struct tw_event ev = {kind, to == TW_STATE_MAX ? TW_STATE_MAX :
-	    c->status, to, staff->role == TW_ROLE_FIELD ? "field" : "staff",
-	    staff->id, in->channel ? in->channel : "intranet", is_public,
-	    in->note};
+	struct tw_event ev = { kind,
+		to == TW_STATE_MAX ? TW_STATE_MAX : c->status, to,
+		staff->role == TW_ROLE_FIELD ? "field" : "staff", staff->id,
+		in->channel ? in->channel : "intranet", is_public, in->note };
 	enum tw_err err;
 
 	/* Notes of routing, priority and category changes stay internal,
@@ -610,10 +615,11 @@ tw_case_apply(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 		err = TW_ERR_FORBIDDEN;
 	/* Notes and replies only add to the history, so a page loaded
 	 * before someone else's change may still add them. */
-	if (err == TW_OK && ((c.version != in->version &&
-	    in->action != TW_ACT_NOTE && in->action != TW_ACT_REPLY) ||
-	    !tw_action_allowed(staff, in->action, c.status,
-		c.directorate_id)))
+	if (err == TW_OK &&
+	    ((c.version != in->version && in->action != TW_ACT_NOTE &&
+	         in->action != TW_ACT_REPLY) ||
+	        !tw_action_allowed(staff, in->action, c.status,
+	            c.directorate_id)))
 		err = TW_ERR_CONFLICT;
 	if (err == TW_OK)
 		err = apply_change(db, strings, &c, in, staff);
@@ -658,8 +664,8 @@ tw_action_name(enum tw_action action)
 	for (size_t i = 0; i < NACTIONS; i++)
 		if (action_names[i].action == action)
 			return action_names[i].name;
-	for (size_t i = 0; i < sizeof sms_action_names /
-	    sizeof sms_action_names[0]; i++)
+	for (size_t i = 0;
+	     i < sizeof sms_action_names / sizeof sms_action_names[0]; i++)
 		if (sms_action_names[i].action == action)
 			return sms_action_names[i].name;
 	return "unknown";
@@ -667,12 +673,11 @@ tw_action_name(enum tw_action action)
 
 /* Copies the whole history into Case.Events.N.* */
 static enum tw_err
-fill_history(struct tw_db *db, const char *case_id, const char *tz,
-    HDF *out)
+fill_history(struct tw_db *db, const char *case_id, const char *tz, HDF *out)
 {
-	struct tw_param p[] = {TW_P_INT(atoll(case_id))};
-	const char *names[] = {NULL, "Kind", "From", "To", "ActorKind",
-	    "Actor", "Channel", "Public", "Note"};
+	struct tw_param p[] = { TW_P_INT(atoll(case_id)) };
+	const char *names[] = { NULL, "Kind", "From", "To", "ActorKind",
+		"Actor", "Channel", "Public", "Note" };
 	struct tw_rows *rows;
 	char when[32];
 	enum tw_err err;
@@ -693,13 +698,13 @@ fill_history(struct tw_db *db, const char *case_id, const char *tz,
 static enum tw_err
 fill_assignees(struct tw_db *db, long long dir, HDF *out)
 {
-	struct tw_param p[] = {TW_P_INT(dir)};
-	const char *names[] = {"Username", "Name", "Role"};
+	struct tw_param p[] = { TW_P_INT(dir) };
+	const char *names[] = { "Username", "Name", "Role" };
 	struct tw_rows *rows;
 	enum tw_err err;
 
 	if ((err = tw_db_query(db, &stmts[SQL_STAFF_OF_DIRECTORATE], p, 1,
-		 &rows)) != TW_OK)
+	         &rows)) != TW_OK)
 		return err;
 	err = tw_rows_to_hdf(rows, out, "Assignees", names);
 	tw_rows_free(rows);
@@ -708,8 +713,8 @@ fill_assignees(struct tw_db *db, long long dir, HDF *out)
 
 /* Sets Case.Can.<action> for every action staff may take now. */
 static void
-fill_allowed(const struct tw_staff *staff, const char *status,
-    long long dir, HDF *out)
+fill_allowed(const struct tw_staff *staff, const char *status, long long dir,
+    HDF *out)
 {
 	enum tw_state state;
 
@@ -717,7 +722,7 @@ fill_allowed(const struct tw_staff *staff, const char *status,
 		return;
 	for (size_t i = 0; i < NACTIONS; i++)
 		if (tw_action_allowed(staff, action_names[i].action, state,
-		    dir))
+		        dir))
 			hdf_set_valuef(out, "Case.Can.%s=1",
 			    action_names[i].name);
 }
@@ -727,29 +732,30 @@ static void
 fill_detail(const struct tw_rows *rows, enum tw_lang lang, const char *tz,
     int personal, HDF *out)
 {
-	static const char *const names[] = {NULL, "Number", "Status", "Type",
-	    "Channel", "Priority", NULL, NULL, NULL, "Location", "Lat", "Lon",
-	    "Description", "Version", "DirectorateId", "Directorate", NULL,
-	    NULL, "Category", NULL, NULL, NULL, NULL, "Mobile", "Name",
-	    "Email", "Assignee", "DuplicateOf", "Overdue", "MinutesLate",
-	    "Lang"};
-	const char *labels[][2] = {{"DirectorateName", NULL},
-	    {"CategoryName", NULL}, {"Wilayat", NULL}};
-	const int first[] = {16, 19, 21};
+	static const char *const names[] = { NULL, "Number", "Status", "Type",
+		"Channel", "Priority", NULL, NULL, NULL, "Location", "Lat",
+		"Lon", "Description", "Version", "DirectorateId", "Directorate",
+		NULL, NULL, "Category", NULL, NULL, NULL, NULL, "Mobile",
+		"Name", "Email", "Assignee", "DuplicateOf", "Overdue",
+		"MinutesLate", "Lang" };
+	const char *labels[][2] = { { "DirectorateName", NULL },
+		{ "CategoryName", NULL }, { "Wilayat", NULL } };
+	const int first[] = { 16, 19, 21 };
 	char when[32];
 
 	tw_rows_to_hdf(rows, out, "Row", names);
 	hdf_copy(out, "Case", hdf_get_obj(out, "Row.0"));
 	hdf_remove_tree(out, "Row");
 	for (int i = 0; i < 3; i++) {
-		labels[i][1] = tw_rows_get(rows, 0, first[i] + (lang ==
-		    TW_LANG_EN));
+		labels[i][1] =
+		    tw_rows_get(rows, 0, first[i] + (lang == TW_LANG_EN));
 		if (labels[i][1] != NULL)
 			hdf_set_valuef(out, "Case.%s=%s", labels[i][0],
 			    labels[i][1]);
 	}
 	for (int col = 6; col <= 8; col++) {
-		static const char *const keys[] = {"Created", "Updated", "Due"};
+		static const char *const keys[] = { "Created", "Updated",
+			"Due" };
 
 		tw_time_display(tw_rows_get(rows, 0, col), tz, when,
 		    sizeof when);
@@ -769,10 +775,10 @@ fill_detail(const struct tw_rows *rows, enum tw_lang lang, const char *tz,
  * unknown number and TW_ERR_FORBIDDEN when staff may not see the case.
  */
 enum tw_err
-tw_case_page(struct tw_db *db, const struct tw_staff *staff,
-    const char *number, enum tw_lang lang, const char *tz, HDF *out)
+tw_case_page(struct tw_db *db, const struct tw_staff *staff, const char *number,
+    enum tw_lang lang, const char *tz, HDF *out)
 {
-	struct tw_param p[] = {TW_P_STR(number)};
+	struct tw_param p[] = { TW_P_STR(number) };
 	struct tw_rows *rows;
 	long long dir;
 	enum tw_err err;
@@ -806,16 +812,16 @@ enum tw_err
 tw_customer_profile(struct tw_db *db, const char *mobile, enum tw_lang lang,
     const char *tz, HDF *out, long long *customer_id)
 {
-	struct tw_param p[] = {TW_P_STR(mobile)};
-	const char *names[] = {"Id", "Mobile", "Name", "Email", "Lang", NULL};
-	const char *case_names[] = {"Number", "Status", "Type", NULL, NULL,
-	    NULL};
+	struct tw_param p[] = { TW_P_STR(mobile) };
+	const char *names[] = { "Id", "Mobile", "Name", "Email", "Lang", NULL };
+	const char *case_names[] = { "Number", "Status", "Type", NULL, NULL,
+		NULL };
 	struct tw_rows *rows;
 	char when[32];
 	enum tw_err err;
 
 	if ((err = tw_db_query(db, &stmts[SQL_CUSTOMER_BY_MOBILE], p, 1,
-		 &rows)) != TW_OK)
+	         &rows)) != TW_OK)
 		return err;
 	if (rows->nrows != 1) {
 		tw_rows_free(rows);
@@ -826,7 +832,7 @@ tw_customer_profile(struct tw_db *db, const char *mobile, enum tw_lang lang,
 	hdf_remove_tree(out, "Row");
 	*customer_id = atoll(tw_rows_get(rows, 0, 0));
 	tw_rows_free(rows);
-	struct tw_param q[] = {TW_P_INT(*customer_id)};
+	struct tw_param q[] = { TW_P_INT(*customer_id) };
 	if ((err = tw_db_query(db, &stmts[SQL_CUSTOMER_CASES], q, 1, &rows)) !=
 	    TW_OK)
 		return err;

@@ -31,8 +31,8 @@ decimal_setting(HDF *hdf, const char *key, const char *def, double *out)
 	const char *value = hdf_get_value(hdf, key, def);
 
 	if (tw_decimal_parse(value, out) != TW_OK) {
-		tw_log_error("config: %s = \"%s\" is not a decimal number",
-		    key, value);
+		tw_log_error("config: %s = \"%s\" is not a decimal number", key,
+		    value);
 		return 0;
 	}
 	return 1;
@@ -49,8 +49,8 @@ load_sms_secrets(struct tw_config *cfg, HDF *secrets)
 	struct tw_sms_config *sms = &cfg->sms;
 	HDF *item = hdf_get_child(secrets, "Secrets.SmsInbound");
 
-	sms->password = strdup(hdf_get_value(secrets,
-	    "Secrets.SmsGatewayPassword", ""));
+	sms->password =
+	    strdup(hdf_get_value(secrets, "Secrets.SmsGatewayPassword", ""));
 	if (sms->password == NULL)
 		return TW_ERR_NOMEM;
 	for (; item != NULL; item = hdf_obj_next(item)) {
@@ -59,13 +59,13 @@ load_sms_secrets(struct tw_config *cfg, HDF *secrets)
 
 		if (value == NULL || strlen(value) < 16) {
 			tw_log_warn("config: Secrets.SmsInbound.%s is shorter "
-				    "than 16 characters; it is ignored",
+			            "than 16 characters; it is ignored",
 			    hdf_obj_name(item));
 			continue;
 		}
 		if (sms->ninbound == TW_SMS_GATEWAYS_MAX) {
 			tw_log_warn("config: more than %d SmsInbound tokens; "
-				    "the rest are ignored",
+			            "the rest are ignored",
 			    TW_SMS_GATEWAYS_MAX);
 			break;
 		}
@@ -93,7 +93,8 @@ load_secrets(struct tw_config *cfg)
 	}
 	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
 		tw_log_warn("config: %s is readable by other users; "
-			    "chmod 600 it", path);
+		            "chmod 600 it",
+		    path);
 	if (tw_err_from_neo(hdf_init(&secrets), "hdf_init") != TW_OK ||
 	    tw_err_from_neo(hdf_read_file(secrets, path), path) != TW_OK)
 		goto err;
@@ -105,7 +106,8 @@ load_secrets(struct tw_config *cfg)
 		goto err;
 	if (strlen(cfg->secret) < 32) {
 		tw_log_error("config: Secrets.Key in %s is shorter than 32 "
-			     "characters", path);
+		             "characters",
+		    path);
 		goto err;
 	}
 	err = TW_OK;
@@ -132,8 +134,7 @@ read_sms_settings(struct tw_config *cfg)
 	sms->give_up_hours = hdf_get_int_value(h, "Sms.GiveUpHours", 48);
 	sms->connect_timeout = hdf_get_int_value(h, "Sms.ConnectTimeout", 5);
 	sms->timeout = hdf_get_int_value(h, "Sms.Timeout", 20);
-	sms->lease_seconds = hdf_get_int_value(h, "Sms.ClaimLeaseSeconds",
-	    120);
+	sms->lease_seconds = hdf_get_int_value(h, "Sms.ClaimLeaseSeconds", 120);
 	if (sms->max_segments < 1)
 		sms->max_segments = 1;
 }
@@ -152,8 +153,8 @@ read_settings(struct tw_config *cfg)
 	cfg->template_dir = required(h, "Paths.Templates", &missing);
 	cfg->locale_dir = required(h, "Paths.Locale", &missing);
 	cfg->base_url = hdf_get_value(h, "Site.BaseUrl", "");
-	cfg->display_tz = hdf_get_value(h, "Site.DisplayTimeZone",
-	    "Asia/Muscat");
+	cfg->display_tz =
+	    hdf_get_value(h, "Site.DisplayTimeZone", "Asia/Muscat");
 	cfg->max_body = hdf_get_int_value(h, "Site.MaxBody", 65536);
 	cfg->cookie_secure = hdf_get_int_value(h, "Site.CookieSecure", 1);
 	cfg->login.window_minutes =

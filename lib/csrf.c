@@ -18,8 +18,9 @@ cookie_well_formed(const char *value)
 {
 	if (value == NULL || strlen(value) != 43)
 		return 0;
-	return strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-	    "vwxyz0123456789-_") == 43;
+	return strspn(value,
+	           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+	           "vwxyz0123456789-_") == 43;
 }
 
 /*
@@ -29,8 +30,8 @@ cookie_well_formed(const char *value)
 enum tw_err
 tw_csrf_prepare(struct tw_req *req)
 {
-	const char *cookie = hdf_get_value(req->hdf, "Cookie." CSRF_COOKIE,
-	    NULL);
+	const char *cookie =
+	    hdf_get_value(req->hdf, "Cookie." CSRF_COOKIE, NULL);
 	char fresh[64], field[44];
 
 	if (!cookie_well_formed(cookie)) {
@@ -50,8 +51,8 @@ tw_csrf_prepare(struct tw_req *req)
 int
 tw_csrf_valid(struct tw_req *req, const char *field_value)
 {
-	const char *cookie = hdf_get_value(req->hdf, "Cookie." CSRF_COOKIE,
-	    NULL);
+	const char *cookie =
+	    hdf_get_value(req->hdf, "Cookie." CSRF_COOKIE, NULL);
 	char expected[44];
 
 	if (!cookie_well_formed(cookie) || field_value == NULL)

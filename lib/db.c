@@ -75,9 +75,8 @@ db_connect(struct tw_db *db)
 	    "NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
 	    "NO_ENGINE_SUBSTITUTION', collation_connection ="
 	    " 'utf8mb4_unicode_ci'");
-	if (mysql_real_connect(db->conn, NULL, cfg->db_user,
-		cfg->db_password, cfg->db_name, 0, cfg->db_socket,
-		0) == NULL) {
+	if (mysql_real_connect(db->conn, NULL, cfg->db_user, cfg->db_password,
+	        cfg->db_name, 0, cfg->db_socket, 0) == NULL) {
 		tw_log_error("db: connect to %s failed: %s", cfg->db_socket,
 		    mysql_error(db->conn));
 		mysql_close(db->conn);
@@ -124,7 +123,8 @@ db_stmt(struct tw_db *db, struct tw_stmt *which, unsigned int *code)
 	if (which->slot == 0) {
 		if (last_slot == TW_DB_MAX_STMTS) {
 			tw_log_error("db: more than %d statements; raise "
-				     "TW_DB_MAX_STMTS", TW_DB_MAX_STMTS);
+			             "TW_DB_MAX_STMTS",
+			    TW_DB_MAX_STMTS);
 			*code = CR_OUT_OF_MEMORY;
 			return NULL;
 		}
@@ -153,8 +153,8 @@ db_stmt(struct tw_db *db, struct tw_stmt *which, unsigned int *code)
 
 /* Binds the parameters of one call; bind has nparams entries. */
 static int
-db_bind_params(MYSQL_STMT *stmt, const struct tw_param *params,
-    size_t nparams, MYSQL_BIND *bind, unsigned long *lengths)
+db_bind_params(MYSQL_STMT *stmt, const struct tw_param *params, size_t nparams,
+    MYSQL_BIND *bind, unsigned long *lengths)
 {
 	if (mysql_stmt_param_count(stmt) != nparams) {
 		tw_log_error("db: statement takes %lu parameters, got %zu",
@@ -233,8 +233,9 @@ db_execute(struct tw_db *db, struct tw_stmt *which,
 	if (code == ER_DUP_ENTRY)
 		return TW_ERR_DUPLICATE;
 	tw_log_error("db: error %u %s: %.80s", code,
-	    db->stmts[which->slot] ? mysql_stmt_error(db->stmts[which->slot]) :
-	    "", which->sql);
+	    db->stmts[which->slot] ? mysql_stmt_error(db->stmts[which->slot])
+	                           : "",
+	    which->sql);
 	if (connection_lost(code))
 		db_disconnect(db);
 	return TW_ERR_DB;
@@ -398,7 +399,7 @@ tw_rows_to_hdf(const struct tw_rows *rows, HDF *hdf, const char *prefix,
 			if (names[c] == NULL || cell == NULL)
 				continue;
 			if (hdf_set_valuef(hdf, "%s.%zu.%s=%s", prefix, r,
-				names[c], cell) != STATUS_OK)
+			        names[c], cell) != STATUS_OK)
 				return TW_ERR_NOMEM;
 		}
 	return TW_OK;

@@ -111,8 +111,10 @@ check_value(struct tw_form *form, const struct tw_field *f, const char *raw)
 	case TW_FIELD_CASENUM:
 		if ((err = tw_casenum_parse(raw, number)) == TW_OK)
 			return strdup(number);
-		tw_form_error(form, f->name, err == TW_ERR_CHECKSUM ?
-		    "Err.CaseNumberMistyped" : "Err.CaseNumber", 0);
+		tw_form_error(form, f->name,
+		    err == TW_ERR_CHECKSUM ? "Err.CaseNumberMistyped"
+		                           : "Err.CaseNumber",
+		    0);
 		return NULL;
 	default:
 		return check_text(form, f, raw);

@@ -14,7 +14,7 @@
 
 #include "tawasul.h"
 
-static const char *const lang_codes[TW_LANG_MAX] = {"ar", "en"};
+static const char *const lang_codes[TW_LANG_MAX] = { "ar", "en" };
 
 /* Returns "ar" or "en". */
 const char *
@@ -60,7 +60,7 @@ accept_quality(const char *params, size_t len)
 enum tw_lang
 tw_lang_from_accept(const char *header)
 {
-	double best_q[TW_LANG_MAX] = {-1, -1};
+	double best_q[TW_LANG_MAX] = { -1, -1 };
 	const char *item = header;
 
 	while (item != NULL && *item) {
@@ -77,11 +77,13 @@ tw_lang_from_accept(const char *header)
 
 			while (tag > 0 && isspace((unsigned char)item[tag - 1]))
 				tag--;
-			if (tag < 2 || strncasecmp(item, lang_codes[i], 2) != 0 ||
+			if (tag < 2 ||
+			    strncasecmp(item, lang_codes[i], 2) != 0 ||
 			    (tag > 2 && item[2] != '-'))
 				continue;
-			double q = semi ? accept_quality(semi, len - (semi - item))
-					: 1;
+			double q = semi
+			    ? accept_quality(semi, len - (semi - item))
+			    : 1;
 			if (q > best_q[i])
 				best_q[i] = q;
 		}
@@ -106,9 +108,9 @@ tw_locale_load(const char *dir, HDF *strings[TW_LANG_MAX])
 	for (int i = 0; i < TW_LANG_MAX; i++) {
 		snprintf(path, sizeof path, "%s/%s.hdf", dir, lang_codes[i]);
 		if (tw_err_from_neo(hdf_init(&strings[i]), "hdf_init") !=
-			TW_OK ||
+		        TW_OK ||
 		    tw_err_from_neo(hdf_read_file(strings[i], path), path) !=
-			TW_OK) {
+		        TW_OK) {
 			tw_locale_free(strings);
 			return TW_ERR_CONFIG;
 		}

@@ -37,8 +37,8 @@ log_line(const char *level, const char *fmt, va_list ap)
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	head = snprintf(line, sizeof line, "%s %s[%d] %s: ", stamp,
-	    log_program, (int)getpid(), level);
+	head = snprintf(line, sizeof line, "%s %s[%d] %s: ", stamp, log_program,
+	    (int)getpid(), level);
 	n = vsnprintf(line + head, sizeof line - head - 1, fmt, ap);
 	if (n < 0)
 		n = 0;

@@ -31,13 +31,15 @@ on_stop(int sig)
 static void
 usage(const char *program)
 {
-	fprintf(stderr, "usage: %s -c CONFIG [-w WORKERS] [-l LOGFILE] [-d]\n"
+	fprintf(stderr,
+	    "usage: %s -c CONFIG [-w WORKERS] [-l LOGFILE] [-d]\n"
 	    "  -c CONFIG   the HDF configuration file (see "
 	    "etc/tawasul.hdf.sample)\n"
 	    "  -w WORKERS  worker processes sharing the socket (default 4)\n"
 	    "  -l LOGFILE  append the log to this file instead of standard "
 	    "error\n"
-	    "  -d          debug logging\n", program);
+	    "  -d          debug logging\n",
+	    program);
 }
 
 /* Loads configuration and strings, opens the database and serves. */
@@ -101,7 +103,8 @@ supervise(struct tw_app *app, const char *config_path, int nworkers)
 		for (int i = 0; i < nworkers && !stopping; i++)
 			if (pids[i] == dead) {
 				tw_log_warn("worker %d exited with status %d; "
-					    "restarting", (int)dead, status);
+				            "restarting",
+				    (int)dead, status);
 				sleep(1); /* a worker that cannot start */
 				pids[i] = start_worker(app, config_path);
 			}

@@ -21,7 +21,7 @@
 #define SCRYPT_R     8
 #define SCRYPT_P     1
 #define SALT_LEN     16
-#define KEY_LEN	     32
+#define KEY_LEN      32
 
 static void
 to_hex(const unsigned char *in, size_t len, char *out)
@@ -51,8 +51,10 @@ derive(const char *password, const unsigned char *salt, unsigned log2n,
     unsigned r, unsigned p, unsigned char key[KEY_LEN])
 {
 	return EVP_PBE_scrypt(password, strlen(password), salt, SALT_LEN,
-		   (uint64_t)1 << log2n, r, p, 256u * 1024 * 1024, key,
-		   KEY_LEN) == 1 ? 0 : -1;
+	           (uint64_t)1 << log2n, r, p, 256u * 1024 * 1024, key,
+	           KEY_LEN) == 1
+	    ? 0
+	    : -1;
 }
 
 /*
@@ -105,7 +107,7 @@ tw_password_verify(const char *password, const char *stored)
 
 	if (stored == NULL ||
 	    sscanf(stored, "scrypt$%u$%u$%u$%n", &log2n, &r, &p, &consumed) !=
-		3 ||
+	        3 ||
 	    consumed == 0 || log2n < 10 || log2n > 20 || r < 1 || r > 32 ||
 	    p < 1 || p > 4)
 		return 0;

@@ -22,9 +22,9 @@ static const char *const role_names[TW_ROLE_MAX] = {
 
 /* Working a case: everything a follow-up officer does. */
 #define CASE_WORK                                                              \
-	(A(ROUTE) | A(ASSIGN) | A(START) | A(RESOLVE) | A(CONFIRM) |          \
-	    A(REOPEN) | A(REJECT) | A(DUPLICATE) | A(PRIORITY) |              \
-	    A(CATEGORY) | A(NOTE) | A(REPLY))
+	(A(ROUTE) | A(ASSIGN) | A(START) | A(RESOLVE) | A(CONFIRM) |           \
+	    A(REOPEN) | A(REJECT) | A(DUPLICATE) | A(PRIORITY) | A(CATEGORY) | \
+	    A(NOTE) | A(REPLY))
 
 struct role_rights {
 	unsigned int actions;
@@ -40,16 +40,18 @@ struct role_rights {
  * watches and never sees residents' personal data.
  */
 static const struct role_rights rights[TW_ROLE_MAX] = {
-	[TW_ROLE_AGENT] = {A(QUEUE) | A(VIEW) | A(PERSONAL) | A(REGISTER) |
-		A(CONFIRM) | A(REOPEN) | A(NOTE) | A(REPLY), 0},
-	[TW_ROLE_OFFICER] = {A(QUEUE) | A(VIEW) | A(PERSONAL) | CASE_WORK, 1},
-	[TW_ROLE_FIELD] = {A(START) | A(RESOLVE) | A(NOTE) | A(HELP), 1},
-	[TW_ROLE_QA] = {A(QUEUE) | A(VIEW) | A(PERSONAL) | A(NOTE), 0},
-	[TW_ROLE_SUPERVISOR] = {A(QUEUE) | A(VIEW) | A(PERSONAL) |
-		A(REGISTER) | CASE_WORK, 0},
-	[TW_ROLE_HEAD] = {A(QUEUE) | A(VIEW) | A(PERSONAL) | CASE_WORK, 1},
-	[TW_ROLE_EXECUTIVE] = {A(QUEUE) | A(VIEW), 0},
-	[TW_ROLE_ADMIN] = {A(QUEUE) | A(VIEW) | A(USERS), 0},
+	[TW_ROLE_AGENT] = { A(QUEUE) | A(VIEW) | A(PERSONAL) | A(REGISTER) |
+	        A(CONFIRM) | A(REOPEN) | A(NOTE) | A(REPLY),
+	    0 },
+	[TW_ROLE_OFFICER] = { A(QUEUE) | A(VIEW) | A(PERSONAL) | CASE_WORK, 1 },
+	[TW_ROLE_FIELD] = { A(START) | A(RESOLVE) | A(NOTE) | A(HELP), 1 },
+	[TW_ROLE_QA] = { A(QUEUE) | A(VIEW) | A(PERSONAL) | A(NOTE), 0 },
+	[TW_ROLE_SUPERVISOR] = { A(QUEUE) | A(VIEW) | A(PERSONAL) |
+	        A(REGISTER) | CASE_WORK,
+	    0 },
+	[TW_ROLE_HEAD] = { A(QUEUE) | A(VIEW) | A(PERSONAL) | CASE_WORK, 1 },
+	[TW_ROLE_EXECUTIVE] = { A(QUEUE) | A(VIEW), 0 },
+	[TW_ROLE_ADMIN] = { A(QUEUE) | A(VIEW) | A(USERS), 0 },
 };
 
 #undef A
@@ -88,8 +90,7 @@ tw_role_needs_directorate(enum tw_role role)
  * case_dir, or on no particular case when case_dir is 0.
  */
 int
-tw_can(const struct tw_staff *staff, enum tw_action action,
-    long long case_dir)
+tw_can(const struct tw_staff *staff, enum tw_action action, long long case_dir)
 {
 	const struct role_rights *r;
 

@@ -5,13 +5,9 @@
  */
 #include "tawasul.h"
 
-enum refdata_stmt {
-	SQL_DIRECTORATES,
-	SQL_WILAYATS,
-	SQL_CATEGORIES,
-	SQL_MAX
-};
+enum refdata_stmt { SQL_DIRECTORATES, SQL_WILAYATS, SQL_CATEGORIES, SQL_MAX };
 
+/* clang-format off */
 static struct tw_stmt stmts[SQL_MAX] = {
 	[SQL_DIRECTORATES] = {
 	    "SELECT code, name_ar, name_en, id FROM directorates"
@@ -23,13 +19,14 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " FROM categories c JOIN directorates d ON d.id = c.directorate_id"
 	    " WHERE c.active = 1 ORDER BY c.sort, c.id"},
 };
+/* clang-format on */
 
 /* Copies a list query into HDF as prefix.N.Code and prefix.N.Name. */
 static enum tw_err
 fill_list(struct tw_db *db, enum refdata_stmt which, HDF *hdf,
     const char *prefix, enum tw_lang lang)
 {
-	const char *names[] = {"Code", NULL, NULL, "Priority", "Directorate"};
+	const char *names[] = { "Code", NULL, NULL, "Priority", "Directorate" };
 	struct tw_rows *rows;
 	enum tw_err err;
 
@@ -55,10 +52,10 @@ tw_refdata_fill(struct tw_db *db, HDF *hdf, enum tw_lang lang)
 
 	err = fill_list(db, SQL_WILAYATS, hdf, "Ref.Wilayats", lang);
 	if (err == TW_OK)
-		err = fill_list(db, SQL_CATEGORIES, hdf, "Ref.Categories",
-		    lang);
+		err =
+		    fill_list(db, SQL_CATEGORIES, hdf, "Ref.Categories", lang);
 	if (err == TW_OK)
-		err = fill_list(db, SQL_DIRECTORATES, hdf,
-		    "Ref.Directorates", lang);
+		err = fill_list(db, SQL_DIRECTORATES, hdf, "Ref.Directorates",
+		    lang);
 	return err;
 }

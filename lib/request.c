@@ -116,9 +116,10 @@ tw_req_cookie(struct tw_req *req, const char *name, const char *value,
 	char line[512];
 	int n;
 
-	n = snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; "
-	    "SameSite=Lax%s", name, value,
-	    req->app->config->cookie_secure ? "; Secure" : "");
+	n = snprintf(line, sizeof line,
+	    "%s=%s; Path=/; HttpOnly; "
+	    "SameSite=Lax%s",
+	    name, value, req->app->config->cookie_secure ? "; Secure" : "");
 	if (max_age > 0 && n > 0 && (size_t)n < sizeof line)
 		snprintf(line + n, sizeof line - n, "; Max-Age=%ld", max_age);
 	tw_req_header(req, "Set-Cookie", line);
@@ -136,8 +137,10 @@ tw_req_staff_cookie(struct tw_req *req, const char *name, const char *value,
 {
 	char line[512];
 
-	snprintf(line, sizeof line, "%s=%s; Path=/agent; HttpOnly; "
-	    "SameSite=Strict%s%s", name, clear ? "" : value,
+	snprintf(line, sizeof line,
+	    "%s=%s; Path=/agent; HttpOnly; "
+	    "SameSite=Strict%s%s",
+	    name, clear ? "" : value,
 	    req->app->config->cookie_secure ? "; Secure" : "",
 	    clear ? "; Max-Age=0" : "");
 	tw_req_header(req, "Set-Cookie", line);
@@ -226,8 +229,7 @@ tw_render_error(struct tw_req *req, int status)
 	 * The path of a POST or PUT may have no GET route, so the language
 	 * link of its error page leads to the other language's home page.
 	 */
-	if (strcmp(req->method, "GET") != 0 &&
-	    strcmp(req->method, "HEAD") != 0)
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0)
 		hdf_set_valuef(req->hdf, "Page.OtherUrl=/%s/",
 		    hdf_get_value(req->hdf, "Page.OtherLang", "ar"));
 	hdf_set_int_value(req->hdf, "Page.Status", status);
@@ -276,8 +278,10 @@ send_response(struct tw_req *req)
 	    status_reason(req->status));
 	if (req->headers.buf != NULL)
 		FCGX_PutStr(req->headers.buf, req->headers.len, req->fcgi.out);
-	FCGX_FPrintF(req->fcgi.out, "Cache-Control: no-store\r\n"
-	    "Content-Length: %d\r\n\r\n", req->body.len);
+	FCGX_FPrintF(req->fcgi.out,
+	    "Cache-Control: no-store\r\n"
+	    "Content-Length: %d\r\n\r\n",
+	    req->body.len);
 	if (req->body.buf != NULL && strcmp(req->method, "HEAD") != 0)
 		FCGX_PutStr(req->body.buf, req->body.len, req->fcgi.out);
 }
@@ -290,7 +294,8 @@ send_fallback(struct tw_req *req, int status)
 	string_clear(&req->body);
 	req->status = status;
 	tw_req_header(req, "Content-Type", "text/plain; charset=utf-8");
-	string_append(&req->body, "Service error. Nothing was saved; please "
+	string_append(&req->body,
+	    "Service error. Nothing was saved; please "
 	    "try again.\nخطأ في الخدمة. لم يُحفظ شيء، يرجى المحاولة "
 	    "مرة أخرى.\n");
 }
@@ -333,7 +338,7 @@ unprefixed_language(struct tw_req *req)
 	enum tw_lang lang;
 
 	if (tw_lang_parse(hdf_get_value(req->hdf, "Cookie.tw_lang", NULL),
-	    &lang) == TW_OK)
+	        &lang) == TW_OK)
 		return lang;
 	return tw_lang_from_accept(tw_req_env(req, "HTTP_ACCEPT_LANGUAGE"));
 }
@@ -355,10 +360,11 @@ find_route(struct tw_req *req, int *status, char *allow, size_t allowsz)
 		const struct tw_route *r = &app->routes[i];
 		const char *star = strchr(r->path, '*');
 
-		if (star == NULL ? strcmp(r->path, req->path) != 0 :
-		    strncmp(r->path, req->path, star - r->path) != 0 ||
-		    strchr(req->path + (star - r->path), '/') != NULL ||
-		    req->path[star - r->path] == '\0')
+		if (star == NULL
+		        ? strcmp(r->path, req->path) != 0
+		        : strncmp(r->path, req->path, star - r->path) != 0 ||
+		            strchr(req->path + (star - r->path), '/') != NULL ||
+		            req->path[star - r->path] == '\0')
 			continue;
 		path_matched = 1;
 		if (strstr(allow, r->method) == NULL)
@@ -367,7 +373,7 @@ find_route(struct tw_req *req, int *status, char *allow, size_t allowsz)
 			    strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
 		if (strcmp(r->method, req->method) != 0 &&
 		    !(strcmp(r->method, "GET") == 0 &&
-		    strcmp(req->method, "HEAD") == 0))
+		        strcmp(req->method, "HEAD") == 0))
 			continue;
 		req->arg = star ? req->path + (star - r->path) : NULL;
 		return r;
@@ -418,8 +424,8 @@ dispatch(struct tw_req *req, const char *uri)
 		} else
 			err = route->handler(req);
 	} else if (!split_language(req, uri)) {
-		req->lang = tw_lang_from_accept(tw_req_env(req,
-		    "HTTP_ACCEPT_LANGUAGE"));
+		req->lang = tw_lang_from_accept(
+		    tw_req_env(req, "HTTP_ACCEPT_LANGUAGE"));
 		req->path = uri;
 		if (strcmp(uri, "/") == 0) {
 			snprintf(location, sizeof location, "/%s/",
@@ -430,11 +436,12 @@ dispatch(struct tw_req *req, const char *uri)
 		}
 		fill_page(req);
 		hdf_set_valuef(req->hdf, "Page.OtherUrl=/%s/",
-		    tw_lang_code(req->lang == TW_LANG_AR ? TW_LANG_EN :
-		    TW_LANG_AR));
+		    tw_lang_code(
+		        req->lang == TW_LANG_AR ? TW_LANG_EN : TW_LANG_AR));
 		err = tw_render_error(req, 404);
-	} else if ((fill_page(req), route = find_route(req, &status, allow,
-	    sizeof allow)) == NULL) {
+	} else if ((fill_page(req),
+	               route = find_route(req, &status, allow, sizeof allow)) ==
+	    NULL) {
 		if (status == 405)
 			tw_req_header(req, "Allow", allow);
 		err = tw_render_error(req, status);
@@ -478,12 +485,14 @@ mark_nul_fields(struct tw_req *req)
 		eq = memchr(p, '=', stop - p);
 		if (eq != NULL && eq - p < (long)sizeof name &&
 		    (memchr(eq, '\0', stop - eq) != NULL ||
-		    has_escaped_nul(eq, stop - eq))) {
+		        has_escaped_nul(eq, stop - eq))) {
 			memcpy(name, p, eq - p);
 			name[eq - p] = '\0';
 			cgi_url_unescape(name);
-			if (strspn(name, "abcdefghijklmnopqrstuvwxyz_0123456789") ==
-			    strlen(name) && name[0] != '\0')
+			if (strspn(name,
+			        "abcdefghijklmnopqrstuvwxyz_0123456789") ==
+			        strlen(name) &&
+			    name[0] != '\0')
 				hdf_set_valuef(req->hdf, "Request.Nul.%s=1",
 				    name);
 		}
@@ -599,7 +608,7 @@ handle(struct tw_req *req)
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	tw_log_info("%s %s %d %ldms%s%s%s%s", req->method, uri, req->status,
 	    (long)((end.tv_sec - start.tv_sec) * 1000 +
-		(end.tv_nsec - start.tv_nsec) / 1000000),
+	        (end.tv_nsec - start.tv_nsec) / 1000000),
 	    req->case_number[0] ? " case=" : "", req->case_number,
 	    req->has_staff ? " user=" : "",
 	    req->has_staff ? req->staff.username : "");

@@ -27,6 +27,7 @@ enum session_stmt {
 	SQL_MAX
 };
 
+/* clang-format off */
 static struct tw_stmt stmts[SQL_MAX] = {
 	[SQL_STAFF_BY_USERNAME] = {
 	    "SELECT id, password_hash FROM staff"
@@ -61,6 +62,7 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    "DELETE FROM staff_sessions WHERE token_hash = ?"},
 	[SQL_STAFF_SET_LANG] = {"UPDATE staff SET lang = ? WHERE id = ?"},
 };
+/* clang-format on */
 
 /* A hash to verify against when the account does not exist, so the
  * answer takes as long as for a wrong password. */
@@ -70,8 +72,8 @@ static const char *const dummy_hash =
 
 /* Returns the first column of a one-row query as a number, or -1. */
 static long long
-query_number(struct tw_db *db, struct tw_stmt *stmt,
-    const struct tw_param *p, size_t n)
+query_number(struct tw_db *db, struct tw_stmt *stmt, const struct tw_param *p,
+    size_t n)
 {
 	struct tw_rows *rows;
 	long long value = -1;
@@ -89,10 +91,10 @@ static int
 login_throttled(struct tw_db *db, const struct tw_login_limits *limits,
     const char *username, const char *addr)
 {
-	struct tw_param by_user[] = {TW_P_STR(username),
-	    TW_P_INT(limits->window_minutes)};
-	struct tw_param by_addr[] = {TW_P_STR(addr),
-	    TW_P_INT(limits->window_minutes)};
+	struct tw_param by_user[] = { TW_P_STR(username),
+		TW_P_INT(limits->window_minutes) };
+	struct tw_param by_addr[] = { TW_P_STR(addr),
+		TW_P_INT(limits->window_minutes) };
 	long long n;
 
 	n = query_number(db, &stmts[SQL_FAILURES_USER], by_user, 2);
@@ -113,8 +115,8 @@ tw_login(struct tw_db *db, const struct tw_login_limits *limits,
     const char *username, const char *password, const char *addr,
     long long *staff_id)
 {
-	struct tw_param who[] = {TW_P_STR(username)};
-	struct tw_param failure[] = {TW_P_STR(username), TW_P_STR(addr)};
+	struct tw_param who[] = { TW_P_STR(username) };
+	struct tw_param failure[] = { TW_P_STR(username), TW_P_STR(addr) };
 	struct tw_rows *rows;
 	const char *stored = dummy_hash;
 	enum tw_err err;
@@ -123,7 +125,7 @@ tw_login(struct tw_db *db, const struct tw_login_limits *limits,
 	if (login_throttled(db, limits, username, addr))
 		return TW_ERR_THROTTLED;
 	if ((err = tw_db_query(db, &stmts[SQL_STAFF_BY_USERNAME], who, 1,
-		 &rows)) != TW_OK)
+	         &rows)) != TW_OK)
 		return err;
 	if (rows->nrows == 1 && tw_rows_get(rows, 0, 1) != NULL)
 		stored = tw_rows_get(rows, 0, 1);
@@ -155,8 +157,8 @@ tw_session_start(struct tw_db *db, long long staff_id, const char *addr,
 	    tw_random_token(csrf, 44, 32) != TW_OK)
 		return TW_ERR_IO;
 	tw_sha256_hex(token, strlen(token), hash);
-	struct tw_param p[] = {TW_P_STR(hash), TW_P_INT(staff_id),
-	    TW_P_STR(csrf), TW_P_STR(addr)};
+	struct tw_param p[] = { TW_P_STR(hash), TW_P_INT(staff_id),
+		TW_P_STR(csrf), TW_P_STR(addr) };
 	return tw_db_exec(db, &stmts[SQL_SESSION_INSERT], p, 4, NULL);
 }
 
@@ -197,8 +199,8 @@ tw_session_load(struct tw_db *db, const struct tw_login_limits *limits,
 	enum tw_err err;
 
 	tw_sha256_hex(token, strlen(token), hash);
-	struct tw_param p[] = {TW_P_STR(hash), TW_P_INT(limits->idle_seconds),
-	    TW_P_INT(limits->max_seconds)};
+	struct tw_param p[] = { TW_P_STR(hash), TW_P_INT(limits->idle_seconds),
+		TW_P_INT(limits->max_seconds) };
 	if ((err = tw_db_query(db, &stmts[SQL_SESSION_LOAD], p, 3, &rows)) !=
 	    TW_OK)
 		return err;
@@ -220,7 +222,7 @@ tw_session_end(struct tw_db *db, const char *token)
 	char hash[65];
 
 	tw_sha256_hex(token, strlen(token), hash);
-	struct tw_param p[] = {TW_P_STR(hash)};
+	struct tw_param p[] = { TW_P_STR(hash) };
 	return tw_db_exec(db, &stmts[SQL_SESSION_DELETE], p, 1, NULL);
 }
 
@@ -228,8 +230,8 @@ tw_session_end(struct tw_db *db, const char *token)
 enum tw_err
 tw_staff_set_lang(struct tw_db *db, long long staff_id, enum tw_lang lang)
 {
-	struct tw_param p[] = {TW_P_STR(tw_lang_code(lang)),
-	    TW_P_INT(staff_id)};
+	struct tw_param p[] = { TW_P_STR(tw_lang_code(lang)),
+		TW_P_INT(staff_id) };
 
 	return tw_db_exec(db, &stmts[SQL_STAFF_SET_LANG], p, 2, NULL);
 }

@@ -123,8 +123,8 @@ tw_sms_backoff(long attempt)
  * row has been failing for give_up_seconds and is given up.
  */
 int
-tw_sms_next_attempt(
-    long attempts, long long age, long long give_up_seconds, long *delay)
+tw_sms_next_attempt(long attempts, long long age, long long give_up_seconds,
+    long *delay)
 {
 	long wait = tw_sms_backoff(attempts);
 
@@ -199,8 +199,8 @@ tw_sms_sender_lock(struct tw_db *db, const char *claimer)
  * with the count in *recovered, or TW_ERR_DB.
  */
 enum tw_err
-tw_sms_recover(
-    struct tw_db *db, long lease_seconds, unsigned long long *recovered)
+tw_sms_recover(struct tw_db *db, long lease_seconds,
+    unsigned long long *recovered)
 {
 	struct tw_param p[] = { TW_P_INT(lease_seconds) };
 	enum tw_err err;
@@ -305,8 +305,8 @@ tw_sms_claim(struct tw_db *db, const char *claimer, size_t max,
  * count in *released, or TW_ERR_DB.
  */
 enum tw_err
-tw_sms_release(
-    struct tw_db *db, const char *claimer, unsigned long long *released)
+tw_sms_release(struct tw_db *db, const char *claimer,
+    unsigned long long *released)
 {
 	struct tw_param p[] = { TW_P_STR(claimer) };
 	enum tw_err err;
@@ -338,8 +338,8 @@ record_failure(struct tw_db *db, const char *claimer,
 	char reason[256];
 	long delay;
 
-	if (!tw_sms_next_attempt(
-	        row->attempts + 1, row->age, give_up_hours * 3600LL, &delay)) {
+	if (!tw_sms_next_attempt(row->attempts + 1, row->age,
+	        give_up_hours * 3600LL, &delay)) {
 		snprintf(reason, sizeof reason,
 		    "given up after %ld attempts in %ld hours: %s",
 		    row->attempts + 1, give_up_hours,

@@ -134,8 +134,8 @@ add_param(CURL *curl, STRING *url, const char *name, const char *value)
 
 	if (escaped == NULL)
 		return -1;
-	neo = string_appendf(
-	    url, "%s%s=%s", strchr(url->buf, '?') ? "&" : "?", name, escaped);
+	neo = string_appendf(url, "%s%s=%s", strchr(url->buf, '?') ? "&" : "?",
+	    name, escaped);
 	curl_free(escaped);
 	if (neo != STATUS_OK) {
 		nerr_ignore(&neo);
@@ -199,8 +199,8 @@ set_options(struct tw_smsgw *gw, const char *url)
 
 	curl_easy_reset(curl);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(
-	    curl, CURLOPT_CONNECTTIMEOUT, gw->cfg->sms.connect_timeout);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+	    gw->cfg->sms.connect_timeout);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, gw->cfg->sms.timeout);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -226,8 +226,8 @@ read_answer(struct tw_smsgw *gw, CURLcode rc, struct tw_smsgw_answer *ans)
 	for (p = gw->answer; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20)
 			*p = ' ';
-	snprintf(
-	    ans->text, sizeof ans->text, "%ld %s", ans->status, gw->answer);
+	snprintf(ans->text, sizeof ans->text, "%ld %s", ans->status,
+	    gw->answer);
 	ans->verdict = tw_smsgw_classify(ans->status, gw->answer);
 }
 

@@ -104,8 +104,8 @@ text_lang(const char *text, enum tw_lang fallback)
 
 /* Sets the reply; number may be NULL. */
 static void
-set_reply(
-    struct inbound *c, const char *key, enum tw_lang lang, const char *number)
+set_reply(struct inbound *c, const char *key, enum tw_lang lang,
+    const char *number)
 {
 	memset(&c->reply, 0, sizeof c->reply);
 	c->reply.key = key;
@@ -134,8 +134,8 @@ reply_body(const struct inbound *c)
 		snprintf(key, sizeof key, "Status.%s", c->reply.status);
 		status = tw_string(strings, key);
 	}
-	a = tw_str_replace(
-	    tw_string(strings, c->reply.key), "{number}", c->reply.number);
+	a = tw_str_replace(tw_string(strings, c->reply.key), "{number}",
+	    c->reply.number);
 	b = a ? tw_str_replace(a, "{status}", status) : NULL;
 	if (b != NULL)
 		body = tw_str_replace(b, "{updated}", c->reply.updated);
@@ -201,8 +201,8 @@ field_staff(struct inbound *c, struct tw_staff *staff)
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	if ((err = tw_db_query(
-	         c->db, &stmts[SQL_FIELD_BY_MOBILE], p, 1, &rows)) != TW_OK)
+	if ((err = tw_db_query(c->db, &stmts[SQL_FIELD_BY_MOBILE], p, 1,
+	         &rows)) != TW_OK)
 		return err;
 	if (rows->nrows != 1) {
 		tw_rows_free(rows);
@@ -212,8 +212,8 @@ field_staff(struct inbound *c, struct tw_staff *staff)
 	staff->id = atoll(tw_rows_get(rows, 0, 0));
 	snprintf(staff->username, sizeof staff->username, "%s",
 	    tw_rows_get(rows, 0, 1));
-	snprintf(
-	    staff->name, sizeof staff->name, "%s", tw_rows_get(rows, 0, 2));
+	snprintf(staff->name, sizeof staff->name, "%s",
+	    tw_rows_get(rows, 0, 2));
 	staff->role = TW_ROLE_FIELD;
 	staff->directorate_id = atoll(tw_rows_get(rows, 0, 3));
 	if (tw_lang_parse(tw_rows_get(rows, 0, 4), &staff->lang) != TW_OK)
@@ -269,8 +269,8 @@ lock_field_case(struct inbound *c, const char *number, struct field_case *fc)
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	if ((err = tw_db_query(
-	         c->db, &stmts[SQL_CASE_FOR_FIELD], p, 1, &rows)) != TW_OK)
+	if ((err = tw_db_query(c->db, &stmts[SQL_CASE_FOR_FIELD], p, 1,
+	         &rows)) != TW_OK)
 		return err;
 	err = rows->nrows == 1 ? TW_OK : TW_ERR_NOTFOUND;
 	if (err == TW_OK) {
@@ -301,8 +301,8 @@ apply_command(struct inbound *c, const struct tw_staff *staff,
 	err = tw_case_apply(c->db, c->strings, staff, cmd->number, &in);
 	if (err == TW_OK) {
 		set_outcome(c, commands[cmd->kind].outcome, NULL);
-		set_reply(
-		    c, commands[cmd->kind].confirm, staff->lang, cmd->number);
+		set_reply(c, commands[cmd->kind].confirm, staff->lang,
+		    cmd->number);
 		return TW_OK;
 	}
 	if (err != TW_ERR_CONFLICT && err != TW_ERR_FORBIDDEN &&
@@ -333,20 +333,20 @@ field_command(struct inbound *c, const struct tw_staff *staff)
 		    cmd.number);
 		err = TW_OK;
 	} else if (err == TW_OK) {
-		snprintf(
-		    c->case_number, sizeof c->case_number, "%s", cmd.number);
+		snprintf(c->case_number, sizeof c->case_number, "%s",
+		    cmd.number);
 		err = lock_field_case(c, cmd.number, &fc);
 		if (err == TW_ERR_NOTFOUND) {
 			set_outcome(c, "rejected", "no such case");
-			set_reply(
-			    c, "Sms.FieldNotFound", staff->lang, cmd.number);
+			set_reply(c, "Sms.FieldNotFound", staff->lang,
+			    cmd.number);
 			err = TW_OK;
 		} else if (err == TW_OK && fc.assigned != staff->id) {
 			c->case_id = fc.id;
-			set_outcome(
-			    c, "rejected", "not assigned to the sender");
-			set_reply(
-			    c, "Sms.FieldNotAssigned", staff->lang, cmd.number);
+			set_outcome(c, "rejected",
+			    "not assigned to the sender");
+			set_reply(c, "Sms.FieldNotAssigned", staff->lang,
+			    cmd.number);
 		} else if (err == TW_OK) {
 			c->case_id = fc.id;
 			err = apply_command(c, staff, &cmd, &fc);
@@ -417,8 +417,8 @@ status_request(struct inbound *c)
 	if (parsed != TW_OK)
 		return parsed == TW_ERR_NOMEM ? TW_ERR_NOMEM : TW_OK;
 	struct tw_param p[] = { TW_P_STR(number), TW_P_STR(c->sender) };
-	if ((err = tw_db_query(
-	         c->db, &stmts[SQL_CASE_OF_SENDER], p, 2, &rows)) != TW_OK ||
+	if ((err = tw_db_query(c->db, &stmts[SQL_CASE_OF_SENDER], p, 2,
+	         &rows)) != TW_OK ||
 	    rows->nrows != 1) {
 		tw_rows_free(rows);
 		return err;
@@ -453,8 +453,8 @@ open_case(struct inbound *c)
 	};
 	enum tw_err err;
 
-	err = tw_case_write(
-	    c->db, c->strings[lang], &nc, c->case_number, &case_id);
+	err = tw_case_write(c->db, c->strings[lang], &nc, c->case_number,
+	    &case_id);
 	if (err != TW_OK)
 		return err;
 	c->case_id = (long long)case_id;
@@ -471,8 +471,8 @@ resident_text(struct inbound *c)
 
 	if (c->in->text[0] == '\0') {
 		set_outcome(c, "help_sent", "empty text");
-		set_reply(
-		    c, "Sms.ResidentHelp", customer_lang(c, TW_LANG_AR), NULL);
+		set_reply(c, "Sms.ResidentHelp", customer_lang(c, TW_LANG_AR),
+		    NULL);
 		return TW_OK;
 	}
 	if (only_number(c->in->text))
@@ -564,7 +564,7 @@ tw_sms_receive(struct tw_db *db, HDF *strings[TW_LANG_MAX], const char *tz,
 	if (err != TW_OK)
 		return err;
 	snprintf(res->outcome, sizeof res->outcome, "%s", c.outcome);
-	snprintf(
-	    res->case_number, sizeof res->case_number, "%s", c.case_number);
+	snprintf(res->case_number, sizeof res->case_number, "%s",
+	    c.case_number);
 	return TW_OK;
 }

@@ -271,8 +271,8 @@ cut_length(const char *text, enum tw_sms_coding coding, size_t max)
  * and TW_ERR_NOMEM when out of memory.
  */
 enum tw_err
-tw_sms_shorten(
-    const char *utf8, size_t max_segments, char **out, int *shortened)
+tw_sms_shorten(const char *utf8, size_t max_segments, char **out,
+    int *shortened)
 {
 	struct tw_sms_info info;
 	const char *ellipsis;

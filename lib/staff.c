@@ -219,8 +219,8 @@ tw_username_valid(const char *name)
 }
 
 static enum tw_err
-check_username(
-    const char *name, struct tw_staff_account *out, char reason[TW_REASON_MAX])
+check_username(const char *name, struct tw_staff_account *out,
+    char reason[TW_REASON_MAX])
 {
 	char shown[SHOWN_SIZE];
 
@@ -237,8 +237,8 @@ check_username(
 
 /* Cleans the display name like any other line of text, then counts it. */
 static enum tw_err
-check_display_name(
-    const char *name, struct tw_staff_account *out, char reason[TW_REASON_MAX])
+check_display_name(const char *name, struct tw_staff_account *out,
+    char reason[TW_REASON_MAX])
 {
 	char shown[SHOWN_SIZE], *clean;
 	size_t chars;
@@ -262,8 +262,8 @@ check_display_name(
 		    "use 1 to 100 characters",
 		    show(clean, shown), chars);
 	else
-		snprintf(
-		    out->display_name, sizeof out->display_name, "%s", clean);
+		snprintf(out->display_name, sizeof out->display_name, "%s",
+		    clean);
 	free(clean);
 	return chars < 1 || chars > 100 ? TW_ERR_INPUT : TW_OK;
 }
@@ -331,8 +331,8 @@ check_mobile(const char *mobile, struct tw_staff_account *out,
 
 /* Checks the optional e-mail address and stores it in lower case. */
 static enum tw_err
-check_email(
-    const char *email, struct tw_staff_account *out, char reason[TW_REASON_MAX])
+check_email(const char *email, struct tw_staff_account *out,
+    char reason[TW_REASON_MAX])
 {
 	char shown[SHOWN_SIZE];
 	size_t len;
@@ -358,16 +358,16 @@ check_email(
 }
 
 static enum tw_err
-check_lang(
-    const char *lang, struct tw_staff_account *out, char reason[TW_REASON_MAX])
+check_lang(const char *lang, struct tw_staff_account *out,
+    char reason[TW_REASON_MAX])
 {
 	char shown[SHOWN_SIZE];
 
 	out->lang = TW_LANG_AR;
 	if (!given(lang) || tw_lang_parse(lang, &out->lang) == TW_OK)
 		return TW_OK;
-	reasonf(
-	    reason, "invalid language: %s: use ar or en", show(lang, shown));
+	reasonf(reason, "invalid language: %s: use ar or en",
+	    show(lang, shown));
 	return TW_ERR_INPUT;
 }
 
@@ -459,8 +459,8 @@ tw_staff_password_new(char out[TW_PASSWORD_NEW])
 
 /* Runs a one-row query and returns its first cell as a number, or -1. */
 static long long
-query_number(
-    struct tw_db *db, enum staff_stmt which, const struct tw_param *p, size_t n)
+query_number(struct tw_db *db, enum staff_stmt which, const struct tw_param *p,
+    size_t n)
 {
 	struct tw_rows *rows;
 	long long value = -1;
@@ -515,8 +515,8 @@ find_directorate(struct tw_db *db, const char *code, long long *id,
 
 /* Returns TW_ERR_DUPLICATE when another account has this username. */
 static enum tw_err
-check_username_free(
-    struct tw_db *db, const char *username, char reason[TW_REASON_MAX])
+check_username_free(struct tw_db *db, const char *username,
+    char reason[TW_REASON_MAX])
 {
 	struct tw_param p[] = { TW_P_STR(username) };
 	char shown[SHOWN_SIZE];
@@ -661,8 +661,8 @@ lock_account(struct tw_db *db, const char *username, struct account_row *row,
 
 /* Runs one change of the table with the staff id as last parameter. */
 static enum tw_err
-update_account(
-    struct tw_db *db, enum staff_stmt which, struct tw_param v, long long id)
+update_account(struct tw_db *db, enum staff_stmt which, struct tw_param v,
+    long long id)
 {
 	struct tw_param p[] = { v, TW_P_INT(id) };
 
@@ -696,8 +696,8 @@ tw_staff_set_active(struct tw_db *db, const char *username, int active,
 	*ended = 0;
 	if ((err = tw_db_begin(db)) != TW_OK ||
 	    (err = lock_account(db, username, &row, reason)) != TW_OK ||
-	    (err = update_account(
-	         db, SQL_SET_ACTIVE, TW_P_INT(active != 0), row.id)) != TW_OK ||
+	    (err = update_account(db, SQL_SET_ACTIVE, TW_P_INT(active != 0),
+	         row.id)) != TW_OK ||
 	    (!active && (err = end_sessions(db, row.id, ended)) != TW_OK) ||
 	    (err = tw_db_commit(db)) != TW_OK)
 		goto err;
@@ -759,8 +759,8 @@ make_field_staff(struct tw_db *db, const char *username,
 }
 
 static enum tw_err
-store_role(
-    struct tw_db *db, enum tw_role role, long long directorate_id, long long id)
+store_role(struct tw_db *db, enum tw_role role, long long directorate_id,
+    long long id)
 {
 	struct tw_param p[] = { TW_P_STR(tw_role_name(role)),
 		directorate_id > 0 ? TW_P_INT(directorate_id) : TW_P_NULL,
@@ -924,8 +924,8 @@ tw_staff_set_password(struct tw_db *db, const char *username,
 		err = TW_ERR_INPUT;
 		goto err;
 	}
-	if ((err = update_account(
-	         db, SQL_SET_PASSWORD, TW_P_STR(hash), row.id)) != TW_OK ||
+	if ((err = update_account(db, SQL_SET_PASSWORD, TW_P_STR(hash),
+	         row.id)) != TW_OK ||
 	    (err = end_sessions(db, row.id, &ended)) != TW_OK ||
 	    (err = tw_db_exec(db, &stmts[SQL_FAILURES_CLEAR], who, 1, NULL)) !=
 	        TW_OK ||
@@ -1017,8 +1017,8 @@ csv_quoted(const char **in, char **out)
  * rather than a literal quote.
  */
 enum tw_csv
-tw_csv_split(
-    const char *record, char *buf, char **fields, size_t max, size_t *nfields)
+tw_csv_split(const char *record, char *buf, char **fields, size_t max,
+    size_t *nfields)
 {
 	const char *p = record;
 	char *o = buf;

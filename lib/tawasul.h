@@ -20,17 +20,17 @@
 /* err.c: the one error type of the project. */
 enum tw_err {
 	TW_OK = 0,
-	TW_ERR_NOMEM,	  /* allocation failed */
-	TW_ERR_IO,	  /* a file or stream could not be read or written */
-	TW_ERR_CONFIG,	  /* configuration missing or invalid */
-	TW_ERR_DB,	  /* the database failed or is unreachable */
+	TW_ERR_NOMEM, /* allocation failed */
+	TW_ERR_IO, /* a file or stream could not be read or written */
+	TW_ERR_CONFIG, /* configuration missing or invalid */
+	TW_ERR_DB, /* the database failed or is unreachable */
 	TW_ERR_DUPLICATE, /* a unique key already holds this value */
-	TW_ERR_NOTFOUND,  /* no such row, route or file */
-	TW_ERR_INPUT,	  /* a value failed validation */
-	TW_ERR_CHECKSUM,  /* a case number with a wrong check digit */
+	TW_ERR_NOTFOUND, /* no such row, route or file */
+	TW_ERR_INPUT, /* a value failed validation */
+	TW_ERR_CHECKSUM, /* a case number with a wrong check digit */
 	TW_ERR_FORBIDDEN, /* a token or permission check failed */
-	TW_ERR_CONFLICT,  /* a state change not allowed from this state */
-	TW_ERR_TEMPLATE,  /* a template failed to parse or render */
+	TW_ERR_CONFLICT, /* a state change not allowed from this state */
+	TW_ERR_TEMPLATE, /* a template failed to parse or render */
 	TW_ERR_THROTTLED, /* too many recent failures; try again later */
 	TW_ERR_MAX
 };
@@ -42,10 +42,8 @@ enum tw_err tw_err_from_neo(NEOERR *, const char *what);
 void tw_log_init(const char *program, int debug);
 void tw_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tw_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void tw_log_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-void tw_log_debug(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+void tw_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tw_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* text.c: UTF-8 and digit rules shared by every input. */
 int tw_utf8_valid(const char *, size_t len);
@@ -66,11 +64,11 @@ struct tw_area {
 
 enum tw_coords {
 	TW_COORDS_OK,
-	TW_COORDS_NONE,	   /* both empty: coordinates are optional */
-	TW_COORDS_HALF,	   /* one of the two missing */
+	TW_COORDS_NONE, /* both empty: coordinates are optional */
+	TW_COORDS_HALF, /* one of the two missing */
 	TW_COORDS_INVALID, /* not a number or not on Earth */
 	TW_COORDS_SWAPPED, /* latitude and longitude exchanged */
-	TW_COORDS_OUTSIDE  /* valid, but outside the service area */
+	TW_COORDS_OUTSIDE /* valid, but outside the service area */
 };
 
 enum tw_coords tw_coords_check(const char *lat, const char *lon,
@@ -78,15 +76,15 @@ enum tw_coords tw_coords_check(const char *lat, const char *lon,
 
 /* form.c: the input table of a handler and its validated values. */
 enum tw_field_kind {
-	TW_FIELD_LINE,	   /* one line of text */
-	TW_FIELD_TEXT,	   /* several lines of text */
-	TW_FIELD_CODE,	   /* [a-z0-9_-], a key into a table */
-	TW_FIELD_MOBILE,   /* normalised to E.164 */
-	TW_FIELD_EMAIL,	   /* normalised to lower case */
-	TW_FIELD_DECIMAL,  /* a decimal number, digits normalised */
-	TW_FIELD_CASENUM,  /* a case number with a valid check digit */
-	TW_FIELD_TOKEN,	   /* base64url, from a hidden field */
-	TW_FIELD_SECRET	   /* a password: kept as typed, never shown back */
+	TW_FIELD_LINE, /* one line of text */
+	TW_FIELD_TEXT, /* several lines of text */
+	TW_FIELD_CODE, /* [a-z0-9_-], a key into a table */
+	TW_FIELD_MOBILE, /* normalised to E.164 */
+	TW_FIELD_EMAIL, /* normalised to lower case */
+	TW_FIELD_DECIMAL, /* a decimal number, digits normalised */
+	TW_FIELD_CASENUM, /* a case number with a valid check digit */
+	TW_FIELD_TOKEN, /* base64url, from a hidden field */
+	TW_FIELD_SECRET /* a password: kept as typed, never shown back */
 };
 
 struct tw_field {
@@ -118,8 +116,8 @@ void tw_form_free(struct tw_form *);
 /* token.c: random tokens, HMAC and the two tokens of a public form. */
 enum tw_err tw_random_token(char *out, size_t outsz, size_t nbytes);
 void tw_base64url(const unsigned char *, size_t, char *out, size_t outsz);
-void tw_hmac_token(const char *secret, const char *purpose,
-    const char *data, char *out, size_t outsz);
+void tw_hmac_token(const char *secret, const char *purpose, const char *data,
+    char *out, size_t outsz);
 int tw_token_equal(const char *a, const char *b);
 void tw_sha256_hex(const char *data, size_t len, char out[65]);
 enum tw_err tw_form_token_new(const char *secret, time_t now, char *out,
@@ -136,12 +134,12 @@ enum tw_err tw_casenum_parse(const char *in, char out[TW_CASENUM_LEN + 1]);
 /* smstext.c: SMS encoding, length and segments. */
 enum tw_sms_coding {
 	TW_SMS_GSM7 = 0, /* GSM 7-bit default alphabet; Kannel's coding=0 */
-	TW_SMS_UCS2 = 2	 /* UCS-2; Kannel's coding=2 */
+	TW_SMS_UCS2 = 2 /* UCS-2; Kannel's coding=2 */
 };
 
 struct tw_sms_info {
 	enum tw_sms_coding coding;
-	size_t units;	 /* septets for GSM7, UTF-16 code units for UCS2 */
+	size_t units; /* septets for GSM7, UTF-16 code units for UCS2 */
 	size_t segments; /* parts of a concatenated message */
 };
 
@@ -171,36 +169,36 @@ enum tw_lang { TW_LANG_AR, TW_LANG_EN, TW_LANG_MAX };
 
 /* perm.c: staff roles and what each may do, in one table. */
 enum tw_role {
-	TW_ROLE_AGENT,	    /* 1st line: the 1111 line and walk-ins */
-	TW_ROLE_OFFICER,    /* 2nd line: one directorate's support office */
-	TW_ROLE_FIELD,	    /* 3rd line: works by SMS, no web login */
-	TW_ROLE_QA,	    /* quality assurance */
+	TW_ROLE_AGENT, /* 1st line: the 1111 line and walk-ins */
+	TW_ROLE_OFFICER, /* 2nd line: one directorate's support office */
+	TW_ROLE_FIELD, /* 3rd line: works by SMS, no web login */
+	TW_ROLE_QA, /* quality assurance */
 	TW_ROLE_SUPERVISOR, /* supervises the contact centre */
-	TW_ROLE_HEAD,	    /* head of one directorate */
-	TW_ROLE_EXECUTIVE,  /* the chairman's office */
-	TW_ROLE_ADMIN,	    /* manages accounts */
+	TW_ROLE_HEAD, /* head of one directorate */
+	TW_ROLE_EXECUTIVE, /* the chairman's office */
+	TW_ROLE_ADMIN, /* manages accounts */
 	TW_ROLE_MAX
 };
 
 enum tw_action {
-	TW_ACT_QUEUE,	  /* open the case queue */
-	TW_ACT_VIEW,	  /* open a case */
-	TW_ACT_PERSONAL,  /* see a resident's name, mobile and e-mail */
-	TW_ACT_REGISTER,  /* register a case for a caller */
-	TW_ACT_ROUTE,	  /* send a case to another directorate */
-	TW_ACT_ASSIGN,	  /* assign an officer or field staff */
-	TW_ACT_START,	  /* mark work in progress */
-	TW_ACT_RESOLVE,	  /* mark resolved with a resolution note */
-	TW_ACT_CONFIRM,	  /* record the resident's confirmation */
-	TW_ACT_REOPEN,	  /* reopen with a reason */
-	TW_ACT_REJECT,	  /* reject with a reason */
+	TW_ACT_QUEUE, /* open the case queue */
+	TW_ACT_VIEW, /* open a case */
+	TW_ACT_PERSONAL, /* see a resident's name, mobile and e-mail */
+	TW_ACT_REGISTER, /* register a case for a caller */
+	TW_ACT_ROUTE, /* send a case to another directorate */
+	TW_ACT_ASSIGN, /* assign an officer or field staff */
+	TW_ACT_START, /* mark work in progress */
+	TW_ACT_RESOLVE, /* mark resolved with a resolution note */
+	TW_ACT_CONFIRM, /* record the resident's confirmation */
+	TW_ACT_REOPEN, /* reopen with a reason */
+	TW_ACT_REJECT, /* reject with a reason */
 	TW_ACT_DUPLICATE, /* mark as a duplicate of another case */
-	TW_ACT_PRIORITY,  /* change the priority */
-	TW_ACT_CATEGORY,  /* change the category */
-	TW_ACT_NOTE,	  /* add an internal note */
-	TW_ACT_REPLY,	  /* send a public reply to the resident */
-	TW_ACT_USERS,	  /* manage staff accounts */
-	TW_ACT_HELP,	  /* field staff ask their office for help */
+	TW_ACT_PRIORITY, /* change the priority */
+	TW_ACT_CATEGORY, /* change the category */
+	TW_ACT_NOTE, /* add an internal note */
+	TW_ACT_REPLY, /* send a public reply to the resident */
+	TW_ACT_USERS, /* manage staff accounts */
+	TW_ACT_HELP, /* field staff ask their office for help */
 	TW_ACT_MAX
 };
 
@@ -229,10 +227,10 @@ int tw_password_verify(const char *password, const char *stored);
 /* config.c: one HDF file of settings, loaded at start-up. */
 struct tw_login_limits {
 	long window_minutes; /* failures older than this are forgotten */
-	long per_account;    /* failures that lock an account */
-	long per_address;    /* failures that lock a client address */
-	long idle_seconds;   /* a session idle this long has ended */
-	long max_seconds;    /* a session this old has ended */
+	long per_account; /* failures that lock an account */
+	long per_address; /* failures that lock a client address */
+	long idle_seconds; /* a session idle this long has ended */
+	long max_seconds; /* a session this old has ended */
 };
 
 /* The Sms section of the configuration and the SMS secrets. */
@@ -240,20 +238,20 @@ struct tw_login_limits {
 
 struct tw_sms_token {
 	char *gateway; /* a name for the logs and sms_inbound.gateway */
-	char *token;   /* Secrets.SmsInbound.<gateway> */
+	char *token; /* Secrets.SmsInbound.<gateway> */
 };
 
 struct tw_sms_config {
 	const char *gateway_url; /* Kannel's sendsms URL */
 	const char *username;
-	char *password;		 /* Secrets.SmsGatewayPassword */
-	const char *sender;	 /* the from= of outbound messages */
-	const char *dlr_url;	 /* /hooks/sms/dlr as the gateway reaches it */
-	long max_segments;	 /* longer texts are cut at a word */
-	long give_up_hours;	 /* failing messages are failed after this */
-	long connect_timeout;	 /* seconds to connect to the gateway */
-	long timeout;		 /* seconds for a whole request */
-	long lease_seconds;	 /* a claim older than this is free again */
+	char *password; /* Secrets.SmsGatewayPassword */
+	const char *sender; /* the from= of outbound messages */
+	const char *dlr_url; /* /hooks/sms/dlr as the gateway reaches it */
+	long max_segments; /* longer texts are cut at a word */
+	long give_up_hours; /* failing messages are failed after this */
+	long connect_timeout; /* seconds to connect to the gateway */
+	long timeout; /* seconds for a whole request */
+	long lease_seconds; /* a claim older than this is free again */
 	struct tw_sms_token inbound[TW_SMS_GATEWAYS_MAX];
 	size_t ninbound;
 };
@@ -264,7 +262,7 @@ struct tw_config {
 	const char *db_name;
 	const char *db_user;
 	char *db_password; /* read from the secrets file */
-	char *secret;	   /* HMAC key, read from the secrets file */
+	char *secret; /* HMAC key, read from the secrets file */
 	const char *template_dir;
 	const char *locale_dir;
 	const char *base_url;
@@ -289,7 +287,7 @@ struct tw_stmt {
 	int slot; /* set by db.c: the cache index of the prepared statement */
 };
 
-#define TW_DB_MAX_STMTS	 256
+#define TW_DB_MAX_STMTS  256
 #define TW_DB_MAX_PARAMS 48
 
 enum tw_type { TW_NULL, TW_INT, TW_STR, TW_DOUBLE };
@@ -301,16 +299,16 @@ struct tw_param {
 	const char *s;
 };
 
-#define TW_P_INT(v)    ((struct tw_param){.type = TW_INT, .i = (v)})
+#define TW_P_INT(v)    ((struct tw_param){ .type = TW_INT, .i = (v) })
 #define TW_P_STR(v)    tw_param_str(v)
-#define TW_P_DOUBLE(v) ((struct tw_param){.type = TW_DOUBLE, .d = (v)})
-#define TW_P_NULL      ((struct tw_param){.type = TW_NULL})
+#define TW_P_DOUBLE(v) ((struct tw_param){ .type = TW_DOUBLE, .d = (v) })
+#define TW_P_NULL      ((struct tw_param){ .type = TW_NULL })
 
 /* Returns a string parameter, or SQL NULL for a NULL pointer. */
 static inline struct tw_param
 tw_param_str(const char *s)
 {
-	struct tw_param p = {.type = s != NULL ? TW_STR : TW_NULL, .s = s};
+	struct tw_param p = { .type = s != NULL ? TW_STR : TW_NULL, .s = s };
 
 	return p;
 }
@@ -346,8 +344,7 @@ enum tw_lang tw_lang_from_accept(const char *accept_language);
 enum tw_err tw_locale_load(const char *dir, HDF *strings[TW_LANG_MAX]);
 void tw_locale_free(HDF *strings[TW_LANG_MAX]);
 const char *tw_string(HDF *strings, const char *key);
-void tw_time_display(const char *utc, const char *tz, char *out,
-    size_t outsz);
+void tw_time_display(const char *utc, const char *tz, char *out, size_t outsz);
 
 /* request.c: the FastCGI loop, routing, headers and rendering. */
 struct tw_app;
@@ -380,7 +377,7 @@ struct tw_req {
 	HDF *hdf;
 	const char *method;
 	const char *path; /* the decoded path, language segment removed */
-	const char *arg;  /* what a "*" of the route matched */
+	const char *arg; /* what a "*" of the route matched */
 	enum tw_lang lang;
 	int status;
 	STRING headers;
@@ -399,8 +396,8 @@ const char *tw_req_env(struct tw_req *, const char *name);
 void tw_req_header(struct tw_req *, const char *name, const char *value);
 void tw_req_cookie(struct tw_req *, const char *name, const char *value,
     long max_age);
-void tw_req_staff_cookie(struct tw_req *, const char *name,
-    const char *value, int clear);
+void tw_req_staff_cookie(struct tw_req *, const char *name, const char *value,
+    int clear);
 enum tw_err tw_redirect(struct tw_req *, int status, const char *location);
 enum tw_err tw_render(struct tw_req *, int status, const char *tmpl);
 enum tw_err tw_render_error(struct tw_req *, int status);
@@ -417,8 +414,8 @@ int tw_csrf_valid(struct tw_req *, const char *field_value);
 enum tw_err tw_refdata_fill(struct tw_db *, HDF *, enum tw_lang);
 
 /* staff.c: staff accounts, for bin/tawasul-admin. */
-#define TW_REASON_MAX	320 /* bytes of "what failed: value: what to do" */
-#define TW_PASSWORD_NEW 21  /* a generated password and its NUL */
+#define TW_REASON_MAX   320 /* bytes of "what failed: value: what to do" */
+#define TW_PASSWORD_NEW 21 /* a generated password and its NUL */
 
 /* An account as typed on the command line or in a CSV row; NULL or an
  * empty string for a value not given. */
@@ -427,9 +424,9 @@ struct tw_staff_input {
 	const char *display_name;
 	const char *role;
 	const char *directorate; /* a directorate code */
-	const char *mobile;	 /* as typed; normalised by the check */
+	const char *mobile; /* as typed; normalised by the check */
 	const char *email;
-	const char *lang;     /* "ar" or "en"; "ar" when not given */
+	const char *lang; /* "ar" or "en"; "ar" when not given */
 	const char *password; /* must be empty for field staff */
 };
 
@@ -439,16 +436,16 @@ struct tw_staff_account {
 	char display_name[401]; /* 100 characters of up to 4 bytes */
 	enum tw_role role;
 	char directorate[33]; /* a code; "" when none */
-	char mobile[16];      /* E.164; "" when none */
-	char email[255];      /* lower case; "" when none */
+	char mobile[16]; /* E.164; "" when none */
+	char email[255]; /* lower case; "" when none */
 	enum tw_lang lang;
 	const char *password; /* points into the input; NULL for field */
 };
 
 enum tw_csv {
 	TW_CSV_OK,
-	TW_CSV_OPEN,	/* a quoted field has no closing quote */
-	TW_CSV_QUOTE,	/* a quote inside an unquoted field, or after one */
+	TW_CSV_OPEN, /* a quoted field has no closing quote */
+	TW_CSV_QUOTE, /* a quote inside an unquoted field, or after one */
 	TW_CSV_TOO_MANY /* more fields than the caller has room for */
 };
 
@@ -484,8 +481,7 @@ enum tw_err tw_session_start(struct tw_db *, long long staff_id,
 enum tw_err tw_session_load(struct tw_db *, const struct tw_login_limits *,
     const char *token, struct tw_staff *);
 enum tw_err tw_session_end(struct tw_db *, const char *token);
-enum tw_err tw_staff_set_lang(struct tw_db *, long long staff_id,
-    enum tw_lang);
+enum tw_err tw_staff_set_lang(struct tw_db *, long long staff_id, enum tw_lang);
 
 /* cases.c: creating and tracking cases. */
 struct tw_case_new {
@@ -507,21 +503,21 @@ struct tw_case_new {
 
 /* One entry of a case's history. */
 struct tw_event {
-	const char *kind;	/* created, registered, assigned, note, ... */
-	enum tw_state from;	/* TW_STATE_MAX when the state is unchanged */
-	enum tw_state to;	/* TW_STATE_MAX for no state at all */
+	const char *kind; /* created, registered, assigned, note, ... */
+	enum tw_state from; /* TW_STATE_MAX when the state is unchanged */
+	enum tw_state to; /* TW_STATE_MAX for no state at all */
 	const char *actor_kind; /* resident, staff, field or system */
-	long long actor_id;	/* staff id, or 0 */
+	long long actor_id; /* staff id, or 0 */
 	const char *channel;
-	int is_public;		/* shown to the resident when 1 */
+	int is_public; /* shown to the resident when 1 */
 	const char *note;
 };
 
 /* One SMS for the outbox. */
 struct tw_sms {
-	long long case_id;     /* 0 when about no case */
+	long long case_id; /* 0 when about no case */
 	long long customer_id; /* 0 when not to a resident */
-	const char *to;	       /* E.164 */
+	const char *to; /* E.164 */
 	enum tw_lang lang;
 	const char *kind;
 	const char *body;
@@ -544,8 +540,8 @@ struct tw_action_input {
 	enum tw_action action;
 	long long version; /* the version the person saw */
 	const char *value; /* directorate, username, priority, category or
-			      original case number, by action */
-	const char *note;  /* resolution, reason, note or reply */
+	                      original case number, by action */
+	const char *note; /* resolution, reason, note or reply */
 	const char *channel; /* the event's channel; "intranet" when NULL */
 };
 
@@ -567,18 +563,18 @@ enum tw_err tw_customer_profile(struct tw_db *, const char *mobile,
 /* smscmd.c: the SMS commands of field staff, a pure parser. */
 enum tw_smscmd_kind {
 	TW_SMSCMD_START, /* work started */
-	TW_SMSCMD_DONE,	 /* resolved, with a note for the resident */
-	TW_SMSCMD_NOTE,	 /* an internal note */
-	TW_SMSCMD_HELP	 /* the field worker needs help */
+	TW_SMSCMD_DONE, /* resolved, with a note for the resident */
+	TW_SMSCMD_NOTE, /* an internal note */
+	TW_SMSCMD_HELP /* the field worker needs help */
 };
 
 enum tw_smscmd_problem {
 	TW_SMSCMD_NONE,
-	TW_SMSCMD_EMPTY,      /* no text at all */
-	TW_SMSCMD_UNKNOWN,    /* no keyword the parser knows */
-	TW_SMSCMD_NO_NUMBER,  /* a keyword without a case number */
+	TW_SMSCMD_EMPTY, /* no text at all */
+	TW_SMSCMD_UNKNOWN, /* no keyword the parser knows */
+	TW_SMSCMD_NO_NUMBER, /* a keyword without a case number */
 	TW_SMSCMD_BAD_NUMBER, /* digits that are not a case number */
-	TW_SMSCMD_NO_NOTE     /* DONE or NOTE without its note */
+	TW_SMSCMD_NO_NOTE /* DONE or NOTE without its note */
 };
 
 struct tw_smscmd {
@@ -595,8 +591,8 @@ const char *tw_smscmd_name(enum tw_smscmd_kind);
 /* sms.c: the outbox as bin/tawasul-sms-send works it, and delivery
  * reports. */
 enum tw_sms_verdict {
-	TW_SMS_SENT,	/* the gateway accepted the message */
-	TW_SMS_RETRY,	/* a temporary failure: try again later */
+	TW_SMS_SENT, /* the gateway accepted the message */
+	TW_SMS_RETRY, /* a temporary failure: try again later */
 	TW_SMS_REJECTED /* a permanent rejection: never retried */
 };
 
@@ -620,15 +616,15 @@ struct tw_sms_claim {
 struct tw_sms_attempt {
 	enum tw_sms_verdict verdict;
 	const char *answer; /* the gateway's status and answer, or NULL */
-	const char *error;  /* why the attempt failed, or NULL */
-	size_t segments;    /* of the text sent; 0 when unknown */
+	const char *error; /* why the attempt failed, or NULL */
+	size_t segments; /* of the text sent; 0 when unknown */
 	enum tw_sms_coding coding;
 	int shortened;
 };
 
 long tw_sms_backoff(long attempt);
-int tw_sms_next_attempt(long attempts, long long age,
-    long long give_up_seconds, long *delay);
+int tw_sms_next_attempt(long attempts, long long age, long long give_up_seconds,
+    long *delay);
 const char *tw_sms_dlr_status(int type);
 void tw_sms_dlr_token(const char *secret, long long id, char out[44]);
 enum tw_err tw_sms_sender_lock(struct tw_db *, const char *claimer);
@@ -647,9 +643,9 @@ enum tw_err tw_sms_dlr(struct tw_db *, const char *secret, long long id,
 
 /* smsin.c: inbound SMS from the gateway. */
 struct tw_sms_in {
-	const char *gateway;	/* the name whose token the request had */
+	const char *gateway; /* the name whose token the request had */
 	const char *message_id; /* the gateway's id of the message */
-	const char *sender;	/* as the gateway sent it */
+	const char *sender; /* as the gateway sent it */
 	const char *receiver;
 	const char *text; /* valid UTF-8, cleaned */
 };
@@ -668,7 +664,7 @@ struct tw_smsgw;
 
 struct tw_smsgw_answer {
 	enum tw_sms_verdict verdict;
-	long status;	/* the HTTP status; 0 when no answer came */
+	long status; /* the HTTP status; 0 when no answer came */
 	char text[256]; /* "202 0: Accepted for delivery", or the error */
 };
 
@@ -701,7 +697,6 @@ struct tw_queue_filter {
 char *tw_search_expression(const char *);
 enum tw_err tw_queue_fill(struct tw_db *, const struct tw_queue_filter *,
     enum tw_lang, const char *tz, HDF *out);
-enum tw_err tw_customer_id(struct tw_db *, const char *mobile,
-    long long *id);
+enum tw_err tw_customer_id(struct tw_db *, const char *mobile, long long *id);
 
 #endif

@@ -147,8 +147,8 @@ tw_form_token_check(const char *secret, const char *token, time_t now,
 	size_t hlen;
 
 	dot = strchr(token, '.');
-	if (dot == NULL || dot - token != 32 || (dot = strchr(dot + 1, '.')) ==
-	    NULL)
+	if (dot == NULL || dot - token != 32 ||
+	    (dot = strchr(dot + 1, '.')) == NULL)
 		return TW_ERR_FORBIDDEN;
 	hlen = dot - token;
 	if (hlen >= sizeof head || hlen < 34)

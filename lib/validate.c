@@ -113,8 +113,8 @@ tw_email_check(const char *email)
 		return TW_ERR_INPUT;
 	for (label = at + 1;; label = dot + 1) {
 		dot = strchr(label, '.');
-		if (!domain_label_valid(label, dot ? (size_t)(dot - label)
-						   : strlen(label)))
+		if (!domain_label_valid(label,
+		        dot ? (size_t)(dot - label) : strlen(label)))
 			return TW_ERR_INPUT;
 		if (dot == NULL)
 			return TW_OK;
@@ -185,8 +185,7 @@ tw_coords_check(const char *lat, const char *lon, const struct tw_area *area,
 	if (!has_lat || !has_lon)
 		return TW_COORDS_HALF;
 	if (tw_decimal_parse(lat, &y) != TW_OK ||
-	    tw_decimal_parse(lon, &x) != TW_OK || fabs(y) > 90 ||
-	    fabs(x) > 180)
+	    tw_decimal_parse(lon, &x) != TW_OK || fabs(y) > 90 || fabs(x) > 180)
 		return TW_COORDS_INVALID;
 	if (in_area(area, y, x)) {
 		*lat_out = y;

@@ -22,7 +22,7 @@ static void
 check_text(const char *text)
 {
 	char mobile[16], number[TW_CASENUM_LEN + 1], nonce[33], *copy;
-	struct tw_area area = {22.4, 23.9, 57.7, 59.4};
+	struct tw_area area = { 22.4, 23.9, 57.7, 59.4 };
 	double value, lat, lon;
 
 	if ((copy = tw_digits_ascii(text)) != NULL) {
@@ -31,8 +31,8 @@ check_text(const char *text)
 		free(copy);
 	}
 	if ((copy = tw_text_clean(text, 1)) != NULL) {
-		if (strlen(copy) > strlen(text) || !tw_utf8_valid(copy,
-		    strlen(copy)))
+		if (strlen(copy) > strlen(text) ||
+		    !tw_utf8_valid(copy, strlen(copy)))
 			abort();
 		free(copy);
 	}

@@ -3,8 +3,8 @@
  * data set and compares the output with the files in tests/golden/.
  *
  * Each case is common.hdf plus a fixture NAME.hdf rendered with a
- * template into NAME.LANG.html. After a deliberate template change, regenerate the
- * expected files with TW_GOLDEN_UPDATE=1 make check and review the diff.
+ * template into NAME.LANG.html. After a deliberate template change, regenerate
+ * the expected files with TW_GOLDEN_UPDATE=1 make check and review the diff.
  */
 #include <check.h>
 #include <stdio.h>
@@ -20,22 +20,22 @@ struct golden_case {
 };
 
 static const struct golden_case cases[] = {
-	{"home", "home.cs", 0},
-	{"complaint_form", "complaint_form.cs", 0},
-	{"complaint_form_errors", "complaint_form.cs", 0},
-	{"complaint_done", "complaint_done.cs", 0},
-	{"track", "track.cs", 0},
-	{"track_result", "track.cs", 0},
-	{"error_404", "error.cs", 0},
-	{"error_503", "error.cs", 0},
-	{"agent_login", "agent_login.cs", 0},
-	{"agent_queue", "agent_queue.cs", 1},
-	{"agent_queue_empty", "agent_queue.cs", 1},
-	{"agent_case", "agent_case.cs", 1},
-	{"agent_case_conflict", "agent_case.cs", 1},
-	{"agent_callers", "agent_callers.cs", 1},
-	{"agent_callers_new", "agent_callers.cs", 1},
-	{"agent_register", "agent_register.cs", 1},
+	{ "home", "home.cs", 0 },
+	{ "complaint_form", "complaint_form.cs", 0 },
+	{ "complaint_form_errors", "complaint_form.cs", 0 },
+	{ "complaint_done", "complaint_done.cs", 0 },
+	{ "track", "track.cs", 0 },
+	{ "track_result", "track.cs", 0 },
+	{ "error_404", "error.cs", 0 },
+	{ "error_503", "error.cs", 0 },
+	{ "agent_login", "agent_login.cs", 0 },
+	{ "agent_queue", "agent_queue.cs", 1 },
+	{ "agent_queue_empty", "agent_queue.cs", 1 },
+	{ "agent_case", "agent_case.cs", 1 },
+	{ "agent_case_conflict", "agent_case.cs", 1 },
+	{ "agent_callers", "agent_callers.cs", 1 },
+	{ "agent_callers_new", "agent_callers.cs", 1 },
+	{ "agent_register", "agent_register.cs", 1 },
 };
 
 static const char *
@@ -94,10 +94,10 @@ render_case(const struct golden_case *gc, enum tw_lang lang, STRING *out)
 	if (err == TW_OK) {
 		hdf_copy(hdf, "L", strings[lang]);
 		hdf_set_value(hdf, "Page.Lang", tw_lang_code(lang));
-		hdf_set_value(hdf, "Page.Dir", lang == TW_LANG_AR ? "rtl" :
-		    "ltr");
-		hdf_set_value(hdf, "Page.OtherLang", lang == TW_LANG_AR ? "en" :
-		    "ar");
+		hdf_set_value(hdf, "Page.Dir",
+		    lang == TW_LANG_AR ? "rtl" : "ltr");
+		hdf_set_value(hdf, "Page.OtherLang",
+		    lang == TW_LANG_AR ? "en" : "ar");
 		snprintf(path, sizeof path, "%s/templates", srcdir());
 		err = tw_render_hdf(hdf, path, gc->tmpl, out);
 	}
@@ -132,7 +132,8 @@ START_TEST(test_template_matches_golden)
 	ck_assert_msg(expected != NULL, "missing golden file %s", path);
 	ck_assert_msg(strcmp(expected, out.buf) == 0,
 	    "%s differs from the rendered %s; rerun with TW_GOLDEN_UPDATE=1 "
-	    "after a deliberate change", path, gc->tmpl);
+	    "after a deliberate change",
+	    path, gc->tmpl);
 	free(expected);
 	string_clear(&out);
 }

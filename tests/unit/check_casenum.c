@@ -95,8 +95,8 @@ static const char *const damm_bad[] = {
 
 START_TEST(test_damm_rejects_nondigit)
 {
-	ck_assert_msg(
-	    tw_damm_digit(damm_bad[_i]) == -1, "accepted \"%s\"", damm_bad[_i]);
+	ck_assert_msg(tw_damm_digit(damm_bad[_i]) == -1, "accepted \"%s\"",
+	    damm_bad[_i]);
 }
 END_TEST
 
@@ -219,12 +219,12 @@ START_TEST(test_casenum_detects_typos)
 		subs += count_missed_substitutions(number, miss_sub);
 		swaps += count_missed_transpositions(number, miss_swap);
 	}
-	ck_assert_msg(
-	    invalid == 0, "made %d bad numbers, first %s", invalid, miss_valid);
-	ck_assert_msg(
-	    subs == 0, "missed %d substitutions, first %s", subs, miss_sub);
-	ck_assert_msg(
-	    swaps == 0, "missed %d transpositions, first %s", swaps, miss_swap);
+	ck_assert_msg(invalid == 0, "made %d bad numbers, first %s", invalid,
+	    miss_valid);
+	ck_assert_msg(subs == 0, "missed %d substitutions, first %s", subs,
+	    miss_sub);
+	ck_assert_msg(swaps == 0, "missed %d transpositions, first %s", swaps,
+	    miss_swap);
 }
 END_TEST
 
@@ -285,8 +285,8 @@ START_TEST(test_parse_rejects_invalid)
 {
 	char out[TW_CASENUM_LEN + 1];
 
-	ck_assert_msg(
-	    tw_casenum_parse(parse_bad[_i].in, out) == parse_bad[_i].err,
+	ck_assert_msg(tw_casenum_parse(parse_bad[_i].in, out) ==
+	        parse_bad[_i].err,
 	    "case %d: \"%s\"", _i, parse_bad[_i].in);
 }
 END_TEST
@@ -301,8 +301,8 @@ casenum_suite(void)
 	tcase_add_test(tc, test_damm_published_example);
 	tcase_add_test(tc, test_damm_empty_is_zero);
 	tcase_add_test(tc, test_damm_matches_reference);
-	tcase_add_loop_test(
-	    tc, test_damm_rejects_nondigit, 0, NCASES(damm_bad));
+	tcase_add_loop_test(tc, test_damm_rejects_nondigit, 0,
+	    NCASES(damm_bad));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("make");
@@ -313,10 +313,10 @@ casenum_suite(void)
 	tc = tcase_create("parse");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_casenum_detects_typos);
-	tcase_add_loop_test(
-	    tc, test_parse_accepts_forms, 0, NCASES(parse_good));
-	tcase_add_loop_test(
-	    tc, test_parse_rejects_invalid, 0, NCASES(parse_bad));
+	tcase_add_loop_test(tc, test_parse_accepts_forms, 0,
+	    NCASES(parse_good));
+	tcase_add_loop_test(tc, test_parse_rejects_invalid, 0,
+	    NCASES(parse_bad));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -107,8 +107,8 @@ START_TEST(test_move_resolved_awaits_resident)
 	for (int to = 0; to < TW_STATE_MAX; to++) {
 		int expected = to == TW_STATE_CLOSED || to == TW_STATE_REOPENED;
 
-		ck_assert_msg(
-		    tw_state_can_move(TW_STATE_RESOLVED, to) == expected,
+		ck_assert_msg(tw_state_can_move(TW_STATE_RESOLVED, to) ==
+		        expected,
 		    "resolved -> %s", tw_state_name(to));
 	}
 }
@@ -211,8 +211,8 @@ START_TEST(test_every_state_reachable)
 
 	mark_reachable(TW_STATE_NEW, seen);
 	for (int s = 0; s < TW_STATE_MAX; s++)
-		ck_assert_msg(
-		    seen[s], "%s unreachable from new", tw_state_name(s));
+		ck_assert_msg(seen[s], "%s unreachable from new",
+		    tw_state_name(s));
 }
 END_TEST
 
@@ -235,11 +235,11 @@ casestate_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("names");
-	tcase_add_loop_test(
-	    tc, test_state_names_match_schema, 0, NCASES(names));
+	tcase_add_loop_test(tc, test_state_names_match_schema, 0,
+	    NCASES(names));
 	tcase_add_loop_test(tc, test_state_parse_round_trip, 0, NCASES(names));
-	tcase_add_loop_test(
-	    tc, test_state_parse_rejects_unknown, 0, NCASES(names_bad));
+	tcase_add_loop_test(tc, test_state_parse_rejects_unknown, 0,
+	    NCASES(names_bad));
 	tcase_add_test(tc, test_state_name_out_of_range);
 	suite_add_tcase(s, tc);
 
@@ -249,8 +249,8 @@ casestate_suite(void)
 	tcase_add_test(tc, test_move_resolved_awaits_resident);
 	tcase_add_test(tc, test_move_closed_only_reopens);
 	tcase_add_loop_test(tc, test_move_allowed, 0, NCASES(moves_allowed));
-	tcase_add_loop_test(
-	    tc, test_move_forbidden, 0, NCASES(moves_forbidden));
+	tcase_add_loop_test(tc, test_move_forbidden, 0,
+	    NCASES(moves_forbidden));
 	tcase_add_test(tc, test_move_out_of_range);
 	tcase_add_test(tc, test_every_state_reachable);
 	tcase_add_test(tc, test_every_case_can_close);

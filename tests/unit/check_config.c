@@ -96,8 +96,8 @@ START_TEST(test_config_missing_file)
 {
 	struct tw_config *cfg = (struct tw_config *)1;
 
-	ck_assert_int_eq(
-	    tw_config_load("/nonexistent/tawasul.hdf", &cfg), TW_ERR_CONFIG);
+	ck_assert_int_eq(tw_config_load("/nonexistent/tawasul.hdf", &cfg),
+	    TW_ERR_CONFIG);
 	ck_assert_ptr_null(cfg);
 }
 END_TEST

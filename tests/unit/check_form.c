@@ -177,8 +177,8 @@ START_TEST(test_form_required_missing)
 	for (size_t i = 0; i < NCASES(required_fields); i++) {
 		const char *message = error_of(required_fields[i]);
 
-		ck_assert_msg(
-		    message != NULL, "no error for %s", required_fields[i]);
+		ck_assert_msg(message != NULL, "no error for %s",
+		    required_fields[i]);
 		ck_assert_str_eq(message, "This field is required.");
 	}
 	for (size_t i = 0; i < NCASES(optional_fields); i++)
@@ -273,8 +273,8 @@ START_TEST(test_form_rejects_length)
 	const struct limit_case *c = &lengths_bad[_i];
 
 	ck_assert_int_eq(read_with(c->field, c->value), TW_ERR_INPUT);
-	ck_assert_msg(
-	    error_of(c->field) != NULL, "no error for \"%s\"", c->value);
+	ck_assert_msg(error_of(c->field) != NULL, "no error for \"%s\"",
+	    c->value);
 	ck_assert_str_eq(error_of(c->field), c->message);
 	ck_assert_ptr_null(tw_form_value(&form, c->field));
 }
@@ -298,8 +298,8 @@ START_TEST(test_form_rejects_invalid_utf8)
 
 	ck_assert_int_eq(read_with(c->field, c->value), TW_ERR_INPUT);
 	ck_assert_msg(error_of(c->field) != NULL, "no error for %s", c->field);
-	ck_assert_str_eq(
-	    error_of(c->field), "The text contains invalid characters.");
+	ck_assert_str_eq(error_of(c->field),
+	    "The text contains invalid characters.");
 	ck_assert_ptr_null(tw_form_value(&form, c->field));
 	/* Invalid bytes are not sent back to the page either. */
 	ck_assert_ptr_null(typed_value(c->field));
@@ -360,8 +360,8 @@ START_TEST(test_form_rejects_value)
 
 	ck_assert_int_eq(read_with(c->field, c->value), TW_ERR_INPUT);
 	ck_assert_int_eq(form.nerrors, 1);
-	ck_assert_msg(
-	    error_of(c->field) != NULL, "no error for \"%s\"", c->value);
+	ck_assert_msg(error_of(c->field) != NULL, "no error for \"%s\"",
+	    c->value);
 	ck_assert_str_eq(error_of(c->field), c->message);
 	ck_assert_ptr_null(tw_form_value(&form, c->field));
 }
@@ -430,29 +430,29 @@ form_suite(void)
 	tcase_add_test(tc, test_form_accepts_valid);
 	tcase_add_test(tc, test_form_validated_values);
 	tcase_add_test(tc, test_form_keeps_typed_values);
-	tcase_add_loop_test(
-	    tc, test_form_length_in_characters, 0, NCASES(lengths_good));
+	tcase_add_loop_test(tc, test_form_length_in_characters, 0,
+	    NCASES(lengths_good));
 	tcase_add_loop_test(tc, test_form_keeps_emoji, 0, NCASES(emoji_kept));
 	tcase_add_test(tc, test_form_line_joins_lines);
 	tcase_add_test(tc, test_form_limits_inclusive);
-	tcase_add_loop_test(
-	    tc, test_form_optional_empty, 0, NCASES(optional_fields));
-	tcase_add_loop_test(
-	    tc, test_form_optional_whitespace, 0, NCASES(optional_fields));
+	tcase_add_loop_test(tc, test_form_optional_empty, 0,
+	    NCASES(optional_fields));
+	tcase_add_loop_test(tc, test_form_optional_whitespace, 0,
+	    NCASES(optional_fields));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("invalid");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_form_keeps_rejected_value);
 	tcase_add_test(tc, test_form_required_missing);
-	tcase_add_loop_test(
-	    tc, test_form_required_empty, 0, NCASES(required_fields));
-	tcase_add_loop_test(
-	    tc, test_form_required_whitespace, 0, NCASES(required_fields));
-	tcase_add_loop_test(
-	    tc, test_form_rejects_length, 0, NCASES(lengths_bad));
-	tcase_add_loop_test(
-	    tc, test_form_rejects_invalid_utf8, 0, NCASES(encodings_bad));
+	tcase_add_loop_test(tc, test_form_required_empty, 0,
+	    NCASES(required_fields));
+	tcase_add_loop_test(tc, test_form_required_whitespace, 0,
+	    NCASES(required_fields));
+	tcase_add_loop_test(tc, test_form_rejects_length, 0,
+	    NCASES(lengths_bad));
+	tcase_add_loop_test(tc, test_form_rejects_invalid_utf8, 0,
+	    NCASES(encodings_bad));
 	tcase_add_loop_test(tc, test_form_rejects_value, 0, NCASES(values_bad));
 	suite_add_tcase(s, tc);
 

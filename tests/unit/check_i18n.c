@@ -262,8 +262,8 @@ collect_keys(HDF *node, const char *prefix, struct key_list *list)
 			key_list_add(&list->keys, &list->n, &list->cap, key);
 		if (leaf &&
 		    (value == NULL || value[strspn(value, " \t")] == '\0'))
-			key_list_add(
-			    &list->empty, &list->nempty, &list->empty_cap, key);
+			key_list_add(&list->empty, &list->nempty,
+			    &list->empty_cap, key);
 		collect_keys(child, key, list);
 	}
 }
@@ -349,8 +349,8 @@ START_TEST(test_locale_en_has_ar_keys)
 	load_keys("en", &en);
 	ck_assert_uint_gt(ar.n, 0);
 	n = missing_keys(&ar, &en, list, sizeof list);
-	ck_assert_msg(
-	    n == 0, "keys of ar.hdf missing from en.hdf (%zu): %s", n, list);
+	ck_assert_msg(n == 0, "keys of ar.hdf missing from en.hdf (%zu): %s", n,
+	    list);
 }
 END_TEST
 
@@ -364,8 +364,8 @@ START_TEST(test_locale_ar_has_en_keys)
 	load_keys("en", &en);
 	ck_assert_uint_gt(en.n, 0);
 	n = missing_keys(&en, &ar, list, sizeof list);
-	ck_assert_msg(
-	    n == 0, "keys of en.hdf missing from ar.hdf (%zu): %s", n, list);
+	ck_assert_msg(n == 0, "keys of en.hdf missing from ar.hdf (%zu): %s", n,
+	    list);
 }
 END_TEST
 
@@ -455,8 +455,8 @@ START_TEST(test_locale_load_missing_dir)
 {
 	HDF *strings[TW_LANG_MAX];
 
-	ck_assert_int_eq(
-	    tw_locale_load("/nonexistent/locale", strings), TW_ERR_CONFIG);
+	ck_assert_int_eq(tw_locale_load("/nonexistent/locale", strings),
+	    TW_ERR_CONFIG);
 	ck_assert_ptr_null(strings[TW_LANG_AR]);
 	ck_assert_ptr_null(strings[TW_LANG_EN]);
 }
@@ -481,23 +481,23 @@ i18n_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("lang");
-	tcase_add_loop_test(
-	    tc, test_lang_parse_accepts_codes, 0, NCASES(codes_good));
-	tcase_add_loop_test(
-	    tc, test_lang_parse_rejects_others, 0, NCASES(codes_bad));
+	tcase_add_loop_test(tc, test_lang_parse_accepts_codes, 0,
+	    NCASES(codes_good));
+	tcase_add_loop_test(tc, test_lang_parse_rejects_others, 0,
+	    NCASES(codes_bad));
 	tcase_add_test(tc, test_lang_parse_rejects_null);
 	tcase_add_test(tc, test_lang_code_out_of_range);
-	tcase_add_loop_test(
-	    tc, test_accept_picks_language, 0, NCASES(accept_good));
-	tcase_add_loop_test(
-	    tc, test_accept_handles_malformed, 0, NCASES(accept_bad));
+	tcase_add_loop_test(tc, test_accept_picks_language, 0,
+	    NCASES(accept_good));
+	tcase_add_loop_test(tc, test_accept_handles_malformed, 0,
+	    NCASES(accept_bad));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("time");
 	tcase_add_loop_test(tc, test_time_converts_zone, 0, NCASES(times_good));
 	tcase_add_test(tc, test_time_switches_zone);
-	tcase_add_loop_test(
-	    tc, test_time_copies_unparsed, 0, NCASES(times_bad));
+	tcase_add_loop_test(tc, test_time_copies_unparsed, 0,
+	    NCASES(times_bad));
 	tcase_add_test(tc, test_time_null_is_empty);
 	tcase_add_test(tc, test_time_truncates_unparsed);
 	suite_add_tcase(s, tc);
@@ -505,8 +505,8 @@ i18n_suite(void)
 	tc = tcase_create("locale");
 	tcase_add_test(tc, test_locale_en_has_ar_keys);
 	tcase_add_test(tc, test_locale_ar_has_en_keys);
-	tcase_add_loop_test(
-	    tc, test_locale_no_empty_values, 0, NCASES(locale_langs));
+	tcase_add_loop_test(tc, test_locale_no_empty_values, 0,
+	    NCASES(locale_langs));
 	tcase_add_test(tc, test_locale_same_placeholders);
 	tcase_add_test(tc, test_locale_has_form_messages);
 	tcase_add_test(tc, test_locale_load_missing_dir);

@@ -59,13 +59,13 @@ START_TEST(test_next_attempt_stops_at_give_up)
 	long delay = -1;
 
 	/* Six hours wanted, two left: the last attempt is at the limit. */
-	ck_assert_int_eq(
-	    tw_sms_next_attempt(20, 46 * HOUR, 48 * HOUR, &delay), 1);
+	ck_assert_int_eq(tw_sms_next_attempt(20, 46 * HOUR, 48 * HOUR, &delay),
+	    1);
 	ck_assert_int_eq(delay, 2 * HOUR);
-	ck_assert_int_eq(
-	    tw_sms_next_attempt(21, 48 * HOUR, 48 * HOUR, &delay), 0);
-	ck_assert_int_eq(
-	    tw_sms_next_attempt(21, 50 * HOUR, 48 * HOUR, &delay), 0);
+	ck_assert_int_eq(tw_sms_next_attempt(21, 48 * HOUR, 48 * HOUR, &delay),
+	    0);
+	ck_assert_int_eq(tw_sms_next_attempt(21, 50 * HOUR, 48 * HOUR, &delay),
+	    0);
 }
 END_TEST
 
@@ -73,8 +73,9 @@ START_TEST(test_next_attempt_waits_a_second)
 {
 	long delay = -1;
 
-	ck_assert_int_eq(
-	    tw_sms_next_attempt(3, 48 * HOUR - 1, 48 * HOUR, &delay), 1);
+	ck_assert_int_eq(tw_sms_next_attempt(3, 48 * HOUR - 1, 48 * HOUR,
+	                     &delay),
+	    1);
 	ck_assert_int_eq(delay, 1);
 }
 END_TEST
@@ -100,8 +101,8 @@ START_TEST(test_dlr_status)
 	const char *status = tw_sms_dlr_status(dlr_types[_i].type);
 
 	if (dlr_types[_i].status == NULL)
-		ck_assert_msg(
-		    status == NULL, "type %d: %s", dlr_types[_i].type, status);
+		ck_assert_msg(status == NULL, "type %d: %s", dlr_types[_i].type,
+		    status);
 	else
 		ck_assert_str_eq(status, dlr_types[_i].status);
 }
@@ -227,8 +228,8 @@ START_TEST(test_config_sms_section)
 	    "Secrets.SmsInbound.kannel = 0123456789abcdef0123\n"
 	    "Secrets.SmsInbound.backup = fedcba9876543210fedc\n");
 	ck_assert_int_eq(tw_config_load(config_path, &cfg), TW_OK);
-	ck_assert_str_eq(
-	    cfg->sms.gateway_url, "http://127.0.0.1:13013/cgi-bin/sendsms");
+	ck_assert_str_eq(cfg->sms.gateway_url,
+	    "http://127.0.0.1:13013/cgi-bin/sendsms");
 	ck_assert_str_eq(cfg->sms.username, "tawasul");
 	ck_assert_str_eq(cfg->sms.password, "gateway-password");
 	ck_assert_str_eq(cfg->sms.sender, "1111");
@@ -265,8 +266,8 @@ START_TEST(test_config_sms_short_token_ignored)
 {
 	struct tw_config *cfg = NULL;
 
-	write_config(
-	    "Sms.MaxSegments = 0\n", "Secrets.SmsInbound.weak = short\n");
+	write_config("Sms.MaxSegments = 0\n",
+	    "Secrets.SmsInbound.weak = short\n");
 	ck_assert_int_eq(tw_config_load(config_path, &cfg), TW_OK);
 	ck_assert_uint_eq(cfg->sms.ninbound, 0);
 	ck_assert_int_eq(cfg->sms.max_segments, 1);

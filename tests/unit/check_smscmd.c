@@ -153,8 +153,8 @@ START_TEST(test_parse_accepts)
 	    c->text, cmd.kind, c->kind);
 	ck_assert_str_eq(cmd.number, c->number);
 	if (c->note == NULL)
-		ck_assert_msg(
-		    cmd.note == NULL, "\"%s\": note \"%s\"", c->text, cmd.note);
+		ck_assert_msg(cmd.note == NULL, "\"%s\": note \"%s\"", c->text,
+		    cmd.note);
 	else {
 		ck_assert_msg(cmd.note != NULL, "\"%s\": no note", c->text);
 		ck_assert_str_eq(cmd.note, c->note);
@@ -194,8 +194,8 @@ START_TEST(test_checksum_keeps_digits)
 {
 	struct tw_smscmd cmd;
 
-	ck_assert_int_eq(
-	    tw_smscmd_parse("start ١٠٠٠٠٠١٣", &cmd), TW_ERR_CHECKSUM);
+	ck_assert_int_eq(tw_smscmd_parse("start ١٠٠٠٠٠١٣", &cmd),
+	    TW_ERR_CHECKSUM);
 	ck_assert_str_eq(cmd.number, "10000013");
 	tw_smscmd_free(&cmd);
 }

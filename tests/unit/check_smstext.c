@@ -556,8 +556,8 @@ START_TEST(test_shorten_rejects_input)
 	char *out = (char *)"unchanged";
 	int shortened = -1;
 
-	ck_assert_int_eq(
-	    tw_sms_shorten(rejected[_i], 1, &out, &shortened), TW_ERR_INPUT);
+	ck_assert_int_eq(tw_sms_shorten(rejected[_i], 1, &out, &shortened),
+	    TW_ERR_INPUT);
 	ck_assert_ptr_null(out);
 	ck_assert_int_eq(shortened, 0);
 }
@@ -568,8 +568,8 @@ START_TEST(test_shorten_rejects_zero_max)
 	char *out = NULL;
 	int shortened = -1;
 
-	ck_assert_int_eq(
-	    tw_sms_shorten("hello", 0, &out, &shortened), TW_ERR_INPUT);
+	ck_assert_int_eq(tw_sms_shorten("hello", 0, &out, &shortened),
+	    TW_ERR_INPUT);
 	ck_assert_ptr_null(out);
 	ck_assert_int_eq(shortened, 0);
 }
@@ -580,8 +580,8 @@ START_TEST(test_shorten_rejects_null_outputs)
 	char *out = NULL;
 	int shortened = 0;
 
-	ck_assert_int_eq(
-	    tw_sms_shorten("hello", 1, NULL, &shortened), TW_ERR_INPUT);
+	ck_assert_int_eq(tw_sms_shorten("hello", 1, NULL, &shortened),
+	    TW_ERR_INPUT);
 	ck_assert_int_eq(tw_sms_shorten("hello", 1, &out, NULL), TW_ERR_INPUT);
 	ck_assert_ptr_null(out);
 }
@@ -595,19 +595,19 @@ smstext_suite(void)
 
 	tc = tcase_create("measure");
 	tcase_add_loop_test(tc, test_measure_counts, 0, NCASES(measure_cases));
-	tcase_add_loop_test(
-	    tc, test_measure_rejects_input, 0, NCASES(rejected));
+	tcase_add_loop_test(tc, test_measure_rejects_input, 0,
+	    NCASES(rejected));
 	tcase_add_test(tc, test_measure_rejects_long_invalid);
 	tcase_add_test(tc, test_measure_rejects_null_out);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tables");
-	tcase_add_loop_test(
-	    tc, test_basic_table_one_septet, 0, NCASES(basic_table));
-	tcase_add_loop_test(
-	    tc, test_extension_table_two_septets, 0, NCASES(extension_table));
-	tcase_add_loop_test(
-	    tc, test_outside_tables_ucs2, 0, NCASES(outside_tables));
+	tcase_add_loop_test(tc, test_basic_table_one_septet, 0,
+	    NCASES(basic_table));
+	tcase_add_loop_test(tc, test_extension_table_two_septets, 0,
+	    NCASES(extension_table));
+	tcase_add_loop_test(tc, test_outside_tables_ucs2, 0,
+	    NCASES(outside_tables));
 	tcase_add_test(tc, test_basic_table_whole);
 	tcase_add_test(tc, test_tables_exhaustive);
 	suite_add_tcase(s, tc);
@@ -615,8 +615,8 @@ smstext_suite(void)
 	tc = tcase_create("shorten");
 	tcase_add_loop_test(tc, test_shorten_cuts, 0, NCASES(shorten_cases));
 	tcase_add_test(tc, test_shorten_arabic_reply);
-	tcase_add_loop_test(
-	    tc, test_shorten_rejects_input, 0, NCASES(rejected));
+	tcase_add_loop_test(tc, test_shorten_rejects_input, 0,
+	    NCASES(rejected));
 	tcase_add_test(tc, test_shorten_rejects_zero_max);
 	tcase_add_test(tc, test_shorten_rejects_null_outputs);
 	suite_add_tcase(s, tc);

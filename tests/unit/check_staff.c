@@ -276,8 +276,8 @@ START_TEST(test_check_needs_directorate)
 	in.role = bound[_i];
 	in.password = strcmp(bound[_i], "field") == 0 ? "" : in.password;
 	ck_assert_int_eq(tw_staff_check(&in, &acc, reason), TW_ERR_INPUT);
-	ck_assert_msg(
-	    starts_with(reason, "missing directorate: role"), "%s", reason);
+	ck_assert_msg(starts_with(reason, "missing directorate: role"), "%s",
+	    reason);
 }
 END_TEST
 
@@ -292,9 +292,9 @@ START_TEST(test_check_field_needs_mobile)
 	in.password = NULL;
 	in.mobile = "";
 	ck_assert_int_eq(tw_staff_check(&in, &acc, reason), TW_ERR_INPUT);
-	ck_assert_msg(
-	    starts_with(reason, "missing mobile number: role \"field\""), "%s",
-	    reason);
+	ck_assert_msg(starts_with(reason,
+	                  "missing mobile number: role \"field\""),
+	    "%s", reason);
 }
 END_TEST
 
@@ -334,8 +334,8 @@ START_TEST(test_reason_hides_controls)
 	in.username = "evil\x1b[2J\r\xc2\x9b"
 	              "31m";
 	ck_assert_int_eq(tw_staff_check(&in, &acc, reason), TW_ERR_INPUT);
-	ck_assert_msg(
-	    strstr(reason, "\"evil?[2J??31m\"") != NULL, "%s", reason);
+	ck_assert_msg(strstr(reason, "\"evil?[2J??31m\"") != NULL, "%s",
+	    reason);
 	for (const char *p = reason; *p; p++)
 		ck_assert_int_ge((unsigned char)*p, 0x20);
 }
@@ -350,8 +350,8 @@ START_TEST(test_reason_cuts_long_value)
 
 	in.role = role;
 	ck_assert_int_eq(tw_staff_check(&in, &acc, reason), TW_ERR_INPUT);
-	ck_assert_msg(
-	    strstr(reason, "...\": use one of") != NULL, "%s", reason);
+	ck_assert_msg(strstr(reason, "...\": use one of") != NULL, "%s",
+	    reason);
 	ck_assert(tw_utf8_valid(reason, strlen(reason)));
 	ck_assert_uint_lt(strlen(reason), 200);
 	free(role);
@@ -368,8 +368,8 @@ START_TEST(test_reason_cuts_invalid_utf8)
 	role[300] = '\0';
 	in.role = role;
 	ck_assert_int_eq(tw_staff_check(&in, &acc, reason), TW_ERR_INPUT);
-	ck_assert_msg(
-	    strstr(reason, "...\": use one of") != NULL, "%s", reason);
+	ck_assert_msg(strstr(reason, "...\": use one of") != NULL, "%s",
+	    reason);
 }
 END_TEST
 
@@ -420,8 +420,8 @@ join(char **fields, size_t n, char *out, size_t outsz)
 
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++)
-		len += snprintf(
-		    out + len, outsz - len, "%s%s", i ? "|" : "", fields[i]);
+		len += snprintf(out + len, outsz - len, "%s%s", i ? "|" : "",
+		    fields[i]);
 }
 
 START_TEST(test_split_reads_fields)
@@ -430,8 +430,8 @@ START_TEST(test_split_reads_fields)
 	char buf[256], joined[256], *fields[10];
 	size_t n;
 
-	ck_assert_int_eq(
-	    tw_csv_split(c->record, buf, fields, 10, &n), TW_CSV_OK);
+	ck_assert_int_eq(tw_csv_split(c->record, buf, fields, 10, &n),
+	    TW_CSV_OK);
 	ck_assert_uint_eq(n, c->nfields);
 	join(fields, n, joined, sizeof joined);
 	ck_assert_str_eq(joined, c->fields);
@@ -460,8 +460,8 @@ START_TEST(test_split_rejects_malformed)
 	char buf[64], *fields[3];
 	size_t n;
 
-	ck_assert_int_eq(
-	    tw_csv_split(c->record, buf, fields, 3, &n), c->status);
+	ck_assert_int_eq(tw_csv_split(c->record, buf, fields, 3, &n),
+	    c->status);
 	ck_assert_uint_eq(n, c->nfields);
 }
 END_TEST
@@ -556,8 +556,8 @@ staff_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("username");
-	tcase_add_loop_test(
-	    tc, test_username_accepts, 0, NCASES(username_good));
+	tcase_add_loop_test(tc, test_username_accepts, 0,
+	    NCASES(username_good));
 	tcase_add_loop_test(tc, test_username_rejects, 0, NCASES(username_bad));
 	tcase_add_test(tc, test_username_rejects_null);
 	suite_add_tcase(s, tc);
@@ -582,8 +582,8 @@ staff_suite(void)
 
 	tc = tcase_create("csv");
 	tcase_add_loop_test(tc, test_split_reads_fields, 0, NCASES(split_good));
-	tcase_add_loop_test(
-	    tc, test_split_rejects_malformed, 0, NCASES(split_bad));
+	tcase_add_loop_test(tc, test_split_rejects_malformed, 0,
+	    NCASES(split_bad));
 	tcase_add_test(tc, test_split_fits_buffer);
 	tcase_add_test(tc, test_next_splits_lines);
 	tcase_add_test(tc, test_next_keeps_quoted_newline);

@@ -69,8 +69,8 @@ START_TEST(test_utf8_accepts_valid)
 {
 	const struct utf8_case *c = &utf8_good[_i];
 
-	ck_assert_msg(
-	    tw_utf8_valid(c->text, c->len) == 1, "case %d: expected valid", _i);
+	ck_assert_msg(tw_utf8_valid(c->text, c->len) == 1,
+	    "case %d: expected valid", _i);
 }
 END_TEST
 
@@ -255,27 +255,27 @@ text_suite(void)
 
 	tc = tcase_create("utf8");
 	tcase_add_loop_test(tc, test_utf8_accepts_valid, 0, NCASES(utf8_good));
-	tcase_add_loop_test(
-	    tc, test_utf8_rejects_malformed, 0, NCASES(utf8_bad));
+	tcase_add_loop_test(tc, test_utf8_rejects_malformed, 0,
+	    NCASES(utf8_bad));
 	tcase_add_loop_test(tc, test_utf8_chars_counts, 0, NCASES(chars_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("digits");
-	tcase_add_loop_test(
-	    tc, test_digits_converts_arabic, 0, NCASES(digits_converted));
-	tcase_add_loop_test(
-	    tc, test_digits_keeps_others, 0, NCASES(digits_kept));
+	tcase_add_loop_test(tc, test_digits_converts_arabic, 0,
+	    NCASES(digits_converted));
+	tcase_add_loop_test(tc, test_digits_keeps_others, 0,
+	    NCASES(digits_kept));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("clean");
 	tcase_add_loop_test(tc, test_clean_keeps_text, 0, NCASES(clean_good));
-	tcase_add_loop_test(
-	    tc, test_clean_removes_controls, 0, NCASES(clean_bad));
+	tcase_add_loop_test(tc, test_clean_removes_controls, 0,
+	    NCASES(clean_bad));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("replace");
-	tcase_add_loop_test(
-	    tc, test_replace_substitutes, 0, NCASES(replace_cases));
+	tcase_add_loop_test(tc, test_replace_substitutes, 0,
+	    NCASES(replace_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -109,8 +109,9 @@ START_TEST(test_random_token_length)
 {
 	char out[128];
 
-	ck_assert_int_eq(
-	    tw_random_token(out, sizeof out, random_lengths[_i].nbytes), TW_OK);
+	ck_assert_int_eq(tw_random_token(out, sizeof out,
+	                     random_lengths[_i].nbytes),
+	    TW_OK);
 	ck_assert_uint_eq(strlen(out), random_lengths[_i].chars);
 	ck_assert_msg(is_base64url(out), "not base64url: %s", out);
 }
@@ -155,8 +156,8 @@ reference_hmac_hex(const char *key, const void *msg, size_t len, char hex[65])
 
 /* Computes the expected tw_hmac_token of purpose NUL data. */
 static void
-reference_hmac_token(
-    const char *key, const char *purpose, const char *data, char out[44])
+reference_hmac_token(const char *key, const char *purpose, const char *data,
+    char out[44])
 {
 	unsigned char msg[256], mac[EVP_MAX_MD_SIZE], b64[64];
 	unsigned int maclen = 0;
@@ -188,10 +189,10 @@ START_TEST(test_hmac_matches_reference)
 	reference_hmac_hex("Jefe", "what do ya want for nothing?", 28, hex);
 	ck_assert_str_eq(hex, rfc4231_case2);
 
-	reference_hmac_token(
-	    "Jefe", "what do ya want", "for nothing?", expected);
-	tw_hmac_token(
-	    "Jefe", "what do ya want", "for nothing?", out, sizeof out);
+	reference_hmac_token("Jefe", "what do ya want", "for nothing?",
+	    expected);
+	tw_hmac_token("Jefe", "what do ya want", "for nothing?", out,
+	    sizeof out);
 	ck_assert_str_eq(out, expected);
 }
 END_TEST
@@ -331,14 +332,15 @@ START_TEST(test_form_token_format)
 	char token[128], expected_tail[64], *dot;
 	size_t nonce_len;
 
-	ck_assert_int_eq(
-	    tw_form_token_new(SECRET, NOW, token, sizeof token), TW_OK);
+	ck_assert_int_eq(tw_form_token_new(SECRET, NOW, token, sizeof token),
+	    TW_OK);
 	nonce_len = strspn(token, "0123456789abcdef");
 	ck_assert_uint_eq(nonce_len, 32);
 	ck_assert_int_eq(token[32], '.');
 	snprintf(expected_tail, sizeof expected_tail, "%d.", NOW);
-	ck_assert_int_eq(
-	    strncmp(token + 33, expected_tail, strlen(expected_tail)), 0);
+	ck_assert_int_eq(strncmp(token + 33, expected_tail,
+	                     strlen(expected_tail)),
+	    0);
 	dot = strrchr(token, '.');
 	ck_assert_uint_eq(strlen(dot + 1), MAC_CHARS);
 	ck_assert_msg(is_base64url(dot + 1), "MAC not base64url: %s", dot + 1);
@@ -349,14 +351,15 @@ START_TEST(test_form_token_accepts_fresh)
 {
 	char token[128], nonce[33];
 
-	ck_assert_int_eq(
-	    tw_form_token_new(SECRET, NOW, token, sizeof token), TW_OK);
-	ck_assert_int_eq(
-	    tw_form_token_check(SECRET, token, NOW, MAX_AGE, nonce), TW_OK);
+	ck_assert_int_eq(tw_form_token_new(SECRET, NOW, token, sizeof token),
+	    TW_OK);
+	ck_assert_int_eq(tw_form_token_check(SECRET, token, NOW, MAX_AGE,
+	                     nonce),
+	    TW_OK);
 	ck_assert_int_eq(strncmp(nonce, token, 32), 0);
 	ck_assert_uint_eq(strlen(nonce), 32);
-	ck_assert_int_eq(
-	    tw_form_token_check(SECRET, token, NOW + MAX_AGE, MAX_AGE, nonce),
+	ck_assert_int_eq(tw_form_token_check(SECRET, token, NOW + MAX_AGE,
+	                     MAX_AGE, nonce),
 	    TW_OK);
 }
 END_TEST
@@ -367,8 +370,9 @@ START_TEST(test_form_token_accepts_built)
 
 	make_form_token(SECRET, "0123456789abcdef0123456789abcdef",
 	    "1700000000", token, sizeof token);
-	ck_assert_int_eq(
-	    tw_form_token_check(SECRET, token, NOW, MAX_AGE, nonce), TW_OK);
+	ck_assert_int_eq(tw_form_token_check(SECRET, token, NOW, MAX_AGE,
+	                     nonce),
+	    TW_OK);
 	ck_assert_str_eq(nonce, "0123456789abcdef0123456789abcdef");
 }
 END_TEST
@@ -388,8 +392,8 @@ START_TEST(test_form_token_rejects_tampering)
 	char good[128], bad[128], nonce[33], *mac;
 	size_t len;
 
-	ck_assert_int_eq(
-	    tw_form_token_new(SECRET, NOW, good, sizeof good), TW_OK);
+	ck_assert_int_eq(tw_form_token_new(SECRET, NOW, good, sizeof good),
+	    TW_OK);
 	len = strlen(good);
 	mac = strrchr(good, '.') + 1;
 
@@ -428,8 +432,8 @@ START_TEST(test_form_token_rejects_other_purpose)
 	snprintf(head, sizeof head, "0123456789abcdef0123456789abcdef.%d", NOW);
 	tw_hmac_token(SECRET, "csrf", head, mac, sizeof mac);
 	snprintf(token, sizeof token, "%s.%s", head, mac);
-	ck_assert_int_eq(
-	    tw_form_token_check(SECRET, token, NOW, MAX_AGE, nonce),
+	ck_assert_int_eq(tw_form_token_check(SECRET, token, NOW, MAX_AGE,
+	                     nonce),
 	    TW_ERR_FORBIDDEN);
 }
 END_TEST
@@ -438,10 +442,10 @@ START_TEST(test_form_token_rejects_wrong_secret)
 {
 	char token[128], nonce[33];
 
-	ck_assert_int_eq(
-	    tw_form_token_new(SECRET, NOW, token, sizeof token), TW_OK);
-	ck_assert_int_eq(
-	    tw_form_token_check("another secret", token, NOW, MAX_AGE, nonce),
+	ck_assert_int_eq(tw_form_token_new(SECRET, NOW, token, sizeof token),
+	    TW_OK);
+	ck_assert_int_eq(tw_form_token_check("another secret", token, NOW,
+	                     MAX_AGE, nonce),
 	    TW_ERR_FORBIDDEN);
 	ck_assert_int_eq(tw_form_token_check("", token, NOW, MAX_AGE, nonce),
 	    TW_ERR_FORBIDDEN);
@@ -452,13 +456,13 @@ START_TEST(test_form_token_rejects_expired)
 {
 	char token[128], nonce[33];
 
-	ck_assert_int_eq(
-	    tw_form_token_new(SECRET, NOW, token, sizeof token), TW_OK);
-	ck_assert_int_eq(tw_form_token_check(
-	                     SECRET, token, NOW + MAX_AGE + 1, MAX_AGE, nonce),
+	ck_assert_int_eq(tw_form_token_new(SECRET, NOW, token, sizeof token),
+	    TW_OK);
+	ck_assert_int_eq(tw_form_token_check(SECRET, token, NOW + MAX_AGE + 1,
+	                     MAX_AGE, nonce),
 	    TW_ERR_FORBIDDEN);
-	ck_assert_int_eq(
-	    tw_form_token_check(SECRET, token, NOW + 86400, MAX_AGE, nonce),
+	ck_assert_int_eq(tw_form_token_check(SECRET, token, NOW + 86400,
+	                     MAX_AGE, nonce),
 	    TW_ERR_FORBIDDEN);
 }
 END_TEST
@@ -467,13 +471,13 @@ START_TEST(test_form_token_rejects_future)
 {
 	char token[128], nonce[33];
 
-	ck_assert_int_eq(
-	    tw_form_token_new(SECRET, NOW, token, sizeof token), TW_OK);
-	ck_assert_int_eq(
-	    tw_form_token_check(SECRET, token, NOW - 3600, MAX_AGE, nonce),
+	ck_assert_int_eq(tw_form_token_new(SECRET, NOW, token, sizeof token),
+	    TW_OK);
+	ck_assert_int_eq(tw_form_token_check(SECRET, token, NOW - 3600, MAX_AGE,
+	                     nonce),
 	    TW_ERR_FORBIDDEN);
-	ck_assert_int_eq(
-	    tw_form_token_check(SECRET, token, NOW - 86400, MAX_AGE, nonce),
+	ck_assert_int_eq(tw_form_token_check(SECRET, token, NOW - 86400,
+	                     MAX_AGE, nonce),
 	    TW_ERR_FORBIDDEN);
 }
 END_TEST
@@ -540,17 +544,17 @@ token_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("encoding");
-	tcase_add_loop_test(
-	    tc, test_base64url_rfc4648_vectors, 0, NCASES(rfc4648));
+	tcase_add_loop_test(tc, test_base64url_rfc4648_vectors, 0,
+	    NCASES(rfc4648));
 	tcase_add_test(tc, test_base64url_url_alphabet);
 	tcase_add_test(tc, test_base64url_short_buffer);
-	tcase_add_loop_test(
-	    tc, test_sha256_known_answers, 0, NCASES(sha_cases));
+	tcase_add_loop_test(tc, test_sha256_known_answers, 0,
+	    NCASES(sha_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("random");
-	tcase_add_loop_test(
-	    tc, test_random_token_length, 0, NCASES(random_lengths));
+	tcase_add_loop_test(tc, test_random_token_length, 0,
+	    NCASES(random_lengths));
 	tcase_add_test(tc, test_random_tokens_differ);
 	tcase_add_test(tc, test_random_rejects_oversize);
 	suite_add_tcase(s, tc);
@@ -561,8 +565,8 @@ token_suite(void)
 	tcase_add_test(tc, test_hmac_deterministic);
 	tcase_add_test(tc, test_hmac_separates_inputs);
 	tcase_add_test(tc, test_token_equal_accepts_same);
-	tcase_add_loop_test(
-	    tc, test_token_equal_rejects_different, 0, NCASES(unequal));
+	tcase_add_loop_test(tc, test_token_equal_rejects_different, 0,
+	    NCASES(unequal));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("form_token");
@@ -575,10 +579,10 @@ token_suite(void)
 	tcase_add_test(tc, test_form_token_rejects_wrong_secret);
 	tcase_add_test(tc, test_form_token_rejects_expired);
 	tcase_add_test(tc, test_form_token_rejects_future);
-	tcase_add_loop_test(
-	    tc, test_form_token_rejects_shape, 0, NCASES(shapes_bad));
-	tcase_add_loop_test(
-	    tc, test_form_token_rejects_malformed, 0, NCASES(tokens_malformed));
+	tcase_add_loop_test(tc, test_form_token_rejects_shape, 0,
+	    NCASES(shapes_bad));
+	tcase_add_loop_test(tc, test_form_token_rejects_malformed, 0,
+	    NCASES(tokens_malformed));
 	suite_add_tcase(s, tc);
 	return s;
 }

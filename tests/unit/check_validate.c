@@ -73,8 +73,8 @@ START_TEST(test_mobile_accepts_forms)
 	const struct mobile_case *c = &mobile_good[_i];
 	char out[16];
 
-	ck_assert_msg(
-	    tw_mobile_normalise(c->in, out) == TW_OK, "rejected \"%s\"", c->in);
+	ck_assert_msg(tw_mobile_normalise(c->in, out) == TW_OK,
+	    "rejected \"%s\"", c->in);
 	ck_assert_str_eq(out, c->e164);
 }
 END_TEST
@@ -224,8 +224,8 @@ START_TEST(test_decimal_parses_valid)
 	const struct decimal_case *c = &decimal_good[_i];
 	double value = -999;
 
-	ck_assert_msg(
-	    tw_decimal_parse(c->in, &value) == TW_OK, "rejected \"%s\"", c->in);
+	ck_assert_msg(tw_decimal_parse(c->in, &value) == TW_OK,
+	    "rejected \"%s\"", c->in);
 	ck_assert_double_eq_tol(value, c->value, 1e-9);
 }
 END_TEST
@@ -285,8 +285,8 @@ START_TEST(test_coords_classifies)
 	const struct coords_case *c = &coords_cases[_i];
 	double lat, lon;
 
-	ck_assert_msg(
-	    tw_coords_check(c->lat, c->lon, &area, &lat, &lon) == c->result,
+	ck_assert_msg(tw_coords_check(c->lat, c->lon, &area, &lat, &lon) ==
+	        c->result,
 	    "case %d: (%s, %s)", _i, c->lat ? c->lat : "NULL",
 	    c->lon ? c->lon : "NULL");
 }
@@ -296,8 +296,8 @@ START_TEST(test_coords_stores_values)
 {
 	double lat = 0, lon = 0;
 
-	ck_assert_int_eq(
-	    tw_coords_check("23.588", "58.3829", &area, &lat, &lon),
+	ck_assert_int_eq(tw_coords_check("23.588", "58.3829", &area, &lat,
+	                     &lon),
 	    TW_COORDS_OK);
 	ck_assert_double_eq_tol(lat, 23.588, 1e-9);
 	ck_assert_double_eq_tol(lon, 58.3829, 1e-9);
@@ -326,30 +326,30 @@ validate_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("mobile");
-	tcase_add_loop_test(
-	    tc, test_mobile_accepts_forms, 0, NCASES(mobile_good));
-	tcase_add_loop_test(
-	    tc, test_mobile_rejects_invalid, 0, NCASES(mobile_bad));
+	tcase_add_loop_test(tc, test_mobile_accepts_forms, 0,
+	    NCASES(mobile_good));
+	tcase_add_loop_test(tc, test_mobile_rejects_invalid, 0,
+	    NCASES(mobile_bad));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("email");
-	tcase_add_loop_test(
-	    tc, test_email_accepts_valid, 0, NCASES(email_good));
-	tcase_add_loop_test(
-	    tc, test_email_rejects_invalid, 0, NCASES(email_bad));
+	tcase_add_loop_test(tc, test_email_accepts_valid, 0,
+	    NCASES(email_good));
+	tcase_add_loop_test(tc, test_email_rejects_invalid, 0,
+	    NCASES(email_bad));
 	tcase_add_test(tc, test_email_length_limits);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("decimal");
-	tcase_add_loop_test(
-	    tc, test_decimal_parses_valid, 0, NCASES(decimal_good));
-	tcase_add_loop_test(
-	    tc, test_decimal_rejects_invalid, 0, NCASES(decimal_bad));
+	tcase_add_loop_test(tc, test_decimal_parses_valid, 0,
+	    NCASES(decimal_good));
+	tcase_add_loop_test(tc, test_decimal_rejects_invalid, 0,
+	    NCASES(decimal_bad));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("coords");
-	tcase_add_loop_test(
-	    tc, test_coords_classifies, 0, NCASES(coords_cases));
+	tcase_add_loop_test(tc, test_coords_classifies, 0,
+	    NCASES(coords_cases));
 	tcase_add_test(tc, test_coords_stores_values);
 	tcase_add_test(tc, test_coords_arabic_separator);
 	suite_add_tcase(s, tc);
