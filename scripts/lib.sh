@@ -116,7 +116,7 @@ tw_db_start() {
 	    --log-error="$VAR/log/mariadb.log" --skip-log-bin \
 	    --character-set-server=utf8mb4 \
 	    --collation-server=utf8mb4_unicode_ci \
-	    --innodb-buffer-pool-size=${TW_DB_BUFFER:-256M} \
+	    --innodb-buffer-pool-size=${TW_DB_BUFFER:-256M} --tmpdir="$VAR/tmp" \
 	    --innodb-flush-log-at-trx-commit=1 "${user_opt[@]}" \
 	    >/dev/null 2>&1 &
 	local i
