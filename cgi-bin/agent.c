@@ -34,18 +34,18 @@ static enum tw_err register_post(struct tw_req *);
 static enum tw_err lang_post(struct tw_req *);
 
 static const struct tw_route routes[] = {
-	{ "GET", "/agent/login", login_form },
-	{ "POST", "/agent/login", login_post },
-	{ "POST", "/agent/logout", logout_post },
-	{ "GET", "/agent", home },
-	{ "GET", "/agent/", home },
-	{ "GET", "/agent/cases", queue },
-	{ "GET", "/agent/cases/*", case_page },
-	{ "POST", "/agent/cases/*", case_action },
-	{ "GET", "/agent/callers", callers },
-	{ "GET", "/agent/register", register_form },
-	{ "POST", "/agent/register", register_post },
-	{ "POST", "/agent/lang", lang_post },
+	{ "GET", "/agent/login", login_form, 0 },
+	{ "POST", "/agent/login", login_post, 0 },
+	{ "POST", "/agent/logout", logout_post, 0 },
+	{ "GET", "/agent", home, 0 },
+	{ "GET", "/agent/", home, 0 },
+	{ "GET", "/agent/cases", queue, 0 },
+	{ "GET", "/agent/cases/*", case_page, 0 },
+	{ "POST", "/agent/cases/*", case_action, 0 },
+	{ "GET", "/agent/callers", callers, 0 },
+	{ "GET", "/agent/register", register_form, 0 },
+	{ "POST", "/agent/register", register_post, 0 },
+	{ "POST", "/agent/lang", lang_post, 0 },
 };
 
 static const struct tw_field login_fields[] = {

@@ -19,10 +19,10 @@ static enum tw_err dlr(struct tw_req *);
 static enum tw_err inbound(struct tw_req *);
 
 static const struct tw_route routes[] = {
-	{ "GET", "/hooks/sms/dlr", dlr },
-	{ "POST", "/hooks/sms/dlr", dlr },
-	{ "GET", "/hooks/sms/inbound", inbound },
-	{ "POST", "/hooks/sms/inbound", inbound },
+	{ "GET", "/hooks/sms/dlr", dlr, 0 },
+	{ "POST", "/hooks/sms/dlr", dlr, 0 },
+	{ "GET", "/hooks/sms/inbound", inbound, 0 },
+	{ "POST", "/hooks/sms/inbound", inbound, 0 },
 };
 
 /* What dlr-url carries: the row and its token, Kannel's %d and %A. */

@@ -25,12 +25,12 @@ static enum tw_err track_form(struct tw_req *);
 static enum tw_err track_post(struct tw_req *);
 
 static const struct tw_route routes[] = {
-	{ "GET", "/", home },
-	{ "GET", "/complaints/new", complaint_form },
-	{ "POST", "/complaints", complaint_post },
-	{ "GET", "/complaints/done", complaint_done },
-	{ "GET", "/track", track_form },
-	{ "POST", "/track", track_post },
+	{ "GET", "/", home, 0 },
+	{ "GET", "/complaints/new", complaint_form, 0 },
+	{ "POST", "/complaints", complaint_post, 0 },
+	{ "GET", "/complaints/done", complaint_done, 0 },
+	{ "GET", "/track", track_form, 0 },
+	{ "POST", "/track", track_post, 0 },
 };
 
 static const struct tw_field complaint_fields[] = {

@@ -344,12 +344,14 @@ unprefixed_language(struct tw_req *req)
 }
 
 /*
- * Finds the route for method and path. Returns the route, or NULL with
+ * Finds the route for method and path among the routes whose bare flag
+ * equals bare. Returns the route, or NULL with
  * *status set to 404, or to 405 with the path's methods in allow when
  * only the method is wrong.
  */
 static const struct tw_route *
-find_route(struct tw_req *req, int *status, char *allow, size_t allowsz)
+find_route(struct tw_req *req, int bare, int *status, char *allow,
+    size_t allowsz)
 {
 	const struct tw_app *app = req->app;
 	int path_matched = 0;
@@ -360,6 +362,8 @@ find_route(struct tw_req *req, int *status, char *allow, size_t allowsz)
 		const struct tw_route *r = &app->routes[i];
 		const char *star = strchr(r->path, '*');
 
+		if (r->bare != bare)
+			continue;
 		if (star == NULL
 		        ? strcmp(r->path, req->path) != 0
 		        : strncmp(r->path, req->path, star - r->path) != 0 ||
@@ -416,8 +420,8 @@ dispatch(struct tw_req *req, const char *uri)
 		req->lang = unprefixed_language(req);
 		req->path = uri;
 		fill_page(req);
-		if ((route = find_route(req, &status, allow, sizeof allow)) ==
-		    NULL) {
+		if ((route = find_route(req, 0, &status, allow,
+		         sizeof allow)) == NULL) {
 			if (status == 405)
 				tw_req_header(req, "Allow", allow);
 			err = tw_render_error(req, status);
@@ -438,10 +442,14 @@ dispatch(struct tw_req *req, const char *uri)
 		hdf_set_valuef(req->hdf, "Page.OtherUrl=/%s/",
 		    tw_lang_code(
 		        req->lang == TW_LANG_AR ? TW_LANG_EN : TW_LANG_AR));
-		err = tw_render_error(req, 404);
+		route = find_route(req, 1, &status, allow, sizeof allow);
+		if (route != NULL)
+			err = route->handler(req);
+		else
+			err = tw_render_error(req, status);
 	} else if ((fill_page(req),
-	               route = find_route(req, &status, allow, sizeof allow)) ==
-	    NULL) {
+	               route = find_route(req, 0, &status, allow,
+	                   sizeof allow)) == NULL) {
 		if (status == 405)
 			tw_req_header(req, "Allow", allow);
 		err = tw_render_error(req, status);

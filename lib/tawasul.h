@@ -356,6 +356,9 @@ struct tw_route {
 	const char *method;
 	const char *path; /* after the language segment; "*" matches one */
 	tw_handler handler;
+	/* 1 when a localised program serves path without /ar or /en, as
+	 * the short survey links /s/TOKEN sent by SMS */
+	int bare;
 };
 
 struct tw_app {

@@ -27,7 +27,8 @@ def table(text, start):
 def post_routes():
     """Returns the paths of the POST routes of cgi-bin/agent.c."""
     routes = table(source("cgi-bin/agent.c"), "routes[] = {")
-    return re.findall(r'\{\s*"POST"\s*,\s*"([^"]+)"\s*,\s*\w+\s*\}', routes)
+    return re.findall(r'\{\s*"POST"\s*,\s*"([^"]+)"\s*,\s*\w+\s*(?:,\s*\d+\s*)?\}',
+                      routes)
 
 
 def action_names():
