@@ -13,9 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent.h"
 #include "tawasul.h"
-
-#define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 #define SESSION_COOKIE "tw_session"
 #define PAGE_SIZE      50
@@ -46,6 +45,10 @@ static const struct tw_route routes[] = {
 	{ "GET", "/agent/register", register_form, 0 },
 	{ "POST", "/agent/register", register_post, 0 },
 	{ "POST", "/agent/lang", lang_post, 0 },
+	{ "GET", "/agent/qa", qa_list, 0 },
+	{ "GET", "/agent/qa/cases/*", qa_case_page, 0 },
+	{ "POST", "/agent/qa/cases/*", qa_case_post, 0 },
+	{ "GET", "/agent/reports", reports, 0 },
 };
 
 static const struct tw_field login_fields[] = {
@@ -69,6 +72,7 @@ static const struct tw_field queue_fields[] = {
 	{ "channel", TW_FIELD_CODE, 0, 0, 16 },
 	{ "priority", TW_FIELD_CODE, 0, 0, 16 },
 	{ "overdue", TW_FIELD_CODE, 0, 0, 1 },
+	{ "calls", TW_FIELD_CODE, 0, 0, 1 },
 	{ "mine", TW_FIELD_CODE, 0, 0, 1 },
 	{ "sort", TW_FIELD_CODE, 0, 0, 8 },
 	{ "q", TW_FIELD_LINE, 0, 0, 200 },
@@ -135,7 +139,7 @@ in_list(HDF *hdf, const char *list, const char *code)
 	return 0;
 }
 
-static void
+void
 form_start(struct tw_req *req, struct tw_form *form)
 {
 	memset(form, 0, sizeof *form);
@@ -185,7 +189,7 @@ to_login(struct tw_req *req)
  * the handler may go on; otherwise *err holds the answer already given:
  * a redirect to the login page, or a database error.
  */
-static int
+int
 require_staff(struct tw_req *req, enum tw_err *err)
 {
 	const char *token =
@@ -212,11 +216,18 @@ require_staff(struct tw_req *req, enum tw_err *err)
 	    req->staff.directorate_id);
 	if (tw_can(&req->staff, TW_ACT_REGISTER, 0))
 		hdf_set_value(hdf, "Staff.Can.register", "1");
+	if (tw_can(&req->staff, TW_ACT_PERSONAL, 0) &&
+	    !tw_role_scoped(req->staff.role))
+		hdf_set_value(hdf, "Staff.Can.callers", "1");
+	if (tw_can(&req->staff, TW_ACT_QA, 0))
+		hdf_set_value(hdf, "Staff.Can.qa", "1");
+	if (tw_can(&req->staff, TW_ACT_REPORTS, 0))
+		hdf_set_value(hdf, "Staff.Can.reports", "1");
 	return 1;
 }
 
 /* Returns 1 when the form's CSRF field matches the session's token. */
-static int
+int
 staff_csrf_ok(struct tw_req *req, const struct tw_form *form)
 {
 	const char *field = tw_form_value(form, "csrf");
@@ -487,6 +498,7 @@ read_filters(struct tw_req *req, struct tw_form *form,
 	if (f->priority && !one_of(f->priority, priorities, nitems(priorities)))
 		tw_form_error(form, "priority", "Err.Choice", 0);
 	f->overdue = tw_form_value(form, "overdue") != NULL;
+	f->calls = tw_form_value(form, "calls") != NULL;
 	if (tw_form_value(form, "mine") != NULL)
 		f->assigned_to = req->staff.id;
 	v = tw_form_value(form, "sort");
@@ -584,6 +596,9 @@ queue(struct tw_req *req)
 	if (form.nerrors > 0)
 		status = 422;
 	fill_queue_links(req);
+	if (tw_casenum_parse(hdf_get_value(req->hdf, "Query.routed", ""),
+	        number) == TW_OK)
+		hdf_set_value(req->hdf, "Queue.Routed", number);
 	hdf_set_value(req->hdf, "Page.Title",
 	    tw_req_string(req, "Agent.Queue.Title"));
 	return tw_render(req, status, "agent_queue.cs");
@@ -633,6 +648,16 @@ case_page(struct tw_req *req)
 	return render_case(req, number, 200);
 }
 
+/* Returns 1 for the actions that need a note: casework.c rejects them
+ * without one, and the message should say so. */
+static int
+note_required(enum tw_action action)
+{
+	return action == TW_ACT_RESOLVE || action == TW_ACT_REOPEN ||
+	    action == TW_ACT_REJECT || action == TW_ACT_NOTE ||
+	    action == TW_ACT_REPLY;
+}
+
 /*
  * POST /agent/cases/NUMBER: one action on the case. Fields
  * action_fields: the action, the version shown, its value (directorate,
@@ -648,6 +673,7 @@ case_action(struct tw_req *req)
 {
 	char number[TW_CASENUM_LEN + 1], location[80];
 	char original[TW_CASENUM_LEN + 1];
+	const char *invalid_key;
 	struct tw_action_input in;
 	struct tw_form form;
 	enum tw_err err;
@@ -684,12 +710,23 @@ case_action(struct tw_req *req)
 	err = form.nerrors ? TW_ERR_INPUT
 	                   : tw_case_act(req->app->db, req->app->strings,
 	                         &req->staff, number, &in);
+	invalid_key = form.nerrors ? "Agent.Case.InvalidNote"
+	    : in.note == NULL && note_required(in.action)
+	    ? "Agent.Case.NoteRequired"
+	    : "Agent.Case.InvalidValue";
 	tw_form_free(&form);
 	snprintf(req->case_number, sizeof req->case_number, "%s", number);
 	switch (err) {
 	case TW_OK:
-		snprintf(location, sizeof location, "/agent/cases/%s?done=%s",
-		    number, tw_action_name(in.action));
+		/* A case routed out of the staff member's directorate is
+		 * no longer theirs to see: back to the queue, with a notice. */
+		if (in.action == TW_ACT_ROUTE && tw_role_scoped(req->staff.role))
+			snprintf(location, sizeof location,
+			    "/agent/cases?routed=%s", number);
+		else
+			snprintf(location, sizeof location,
+			    "/agent/cases/%s?done=%s", number,
+			    tw_action_name(in.action));
 		return tw_redirect(req, 303, location);
 	case TW_ERR_FORBIDDEN:
 		return forbidden(req);
@@ -700,7 +737,7 @@ case_action(struct tw_req *req)
 		status = 409;
 		break;
 	case TW_ERR_INPUT:
-		key = "Agent.Case.InvalidInput";
+		key = invalid_key;
 		status = 422;
 		break;
 	default:
@@ -727,7 +764,10 @@ callers(struct tw_req *req)
 
 	if (!require_staff(req, &err))
 		return err;
-	if (!tw_can(&req->staff, TW_ACT_PERSONAL, 0))
+	/* A caller's profile lists cases of every directorate, so staff
+	 * bound to one directorate search the queue instead. */
+	if (!tw_can(&req->staff, TW_ACT_PERSONAL, 0) ||
+	    tw_role_scoped(req->staff.role))
 		return forbidden(req);
 	form_start(req, &form);
 	tw_form_read(&form, caller_fields, nitems(caller_fields), req->hdf);
@@ -887,6 +927,17 @@ create_registered(struct tw_req *req, struct tw_form *form, const char *nonce,
 		tw_form_error(form, "category", "Err.Choice", 0);
 		return render_register(req, 422,
 		    tw_form_value(form, "form_token"));
+	}
+	if (err == TW_ERR_CONFLICT) {
+		/* The form was reused for another call: keep what was typed
+		 * and give it a fresh token. */
+		char *message = tw_str_replace(
+		    tw_req_string(req, "Err.FormReused"), "{number}", number);
+
+		hdf_set_value(req->hdf, "Form.Error.form",
+		    message ? message : "");
+		free(message);
+		return render_register(req, 409, NULL);
 	}
 	if (err != TW_OK && err != TW_ERR_DUPLICATE)
 		return err;

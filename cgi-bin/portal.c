@@ -23,6 +23,8 @@ static enum tw_err complaint_post(struct tw_req *);
 static enum tw_err complaint_done(struct tw_req *);
 static enum tw_err track_form(struct tw_req *);
 static enum tw_err track_post(struct tw_req *);
+static enum tw_err survey_page(struct tw_req *);
+static enum tw_err survey_post(struct tw_req *);
 
 static const struct tw_route routes[] = {
 	{ "GET", "/", home, 0 },
@@ -31,6 +33,8 @@ static const struct tw_route routes[] = {
 	{ "GET", "/complaints/done", complaint_done, 0 },
 	{ "GET", "/track", track_form, 0 },
 	{ "POST", "/track", track_post, 0 },
+	{ "GET", "/s/*", survey_page, 1 },
+	{ "POST", "/s/*", survey_post, 1 },
 };
 
 static const struct tw_field complaint_fields[] = {
@@ -52,6 +56,15 @@ static const struct tw_field track_fields[] = {
 	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
 	{ "number", TW_FIELD_CASENUM, 1, 0, 0 },
 	{ "mobile", TW_FIELD_MOBILE, 1, 0, 0 },
+};
+
+/* The survey: solved is yes or no, the scores 1 to 5 in any digits. */
+static const struct tw_field survey_fields[] = {
+	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
+	{ "solved", TW_FIELD_CODE, 1, 0, 3 },
+	{ "satisfaction", TW_FIELD_DECIMAL, 1, 0, 8 },
+	{ "first_contact", TW_FIELD_DECIMAL, 1, 0, 8 },
+	{ "comment", TW_FIELD_TEXT, 0, 0, 1000 },
 };
 
 static const char *const case_types[] = { "complaint", "suggestion", "inquiry",
@@ -193,6 +206,18 @@ redirect_done(struct tw_req *req, const char *number)
 	return tw_redirect(req, 303, location);
 }
 
+/* Sets the form-wide message for a form already sent as case number. */
+static void
+reused_message(struct tw_req *req, const char *number)
+{
+	char *message = tw_str_replace(tw_req_string(req, "Err.FormReused"),
+	    "{number}", number);
+
+	hdf_set_value(req->hdf, "Form.Error.form",
+	    message ? message : tw_req_string(req, "Err.FormReused"));
+	free(message);
+}
+
 /* Creates the case from a validated form and answers the redirect. */
 static enum tw_err
 create_complaint(struct tw_req *req, struct tw_form *form, const char *nonce,
@@ -220,6 +245,12 @@ create_complaint(struct tw_req *req, struct tw_form *form, const char *nonce,
 	    number);
 	if (err == TW_OK || err == TW_ERR_DUPLICATE)
 		return redirect_done(req, number);
+	if (err == TW_ERR_CONFLICT) {
+		/* The form was reused for another message: keep what was
+		 * typed, say so, and give the form a fresh token. */
+		reused_message(req, number);
+		return render_complaint_form(req, 409, NULL);
+	}
 	if (err != TW_ERR_INPUT)
 		return err;
 	/* The category or wilayat was withdrawn since the form loaded. */
@@ -356,6 +387,165 @@ track_post(struct tw_req *req)
 	snprintf(req->case_number, sizeof req->case_number, "%s",
 	    hdf_get_value(req->hdf, "Case.Number", ""));
 	return render_track(req, 200);
+}
+
+/*
+ * Finds the survey of the link /s/TOKEN and switches the page to its
+ * language, or to ?lang=ar|en, which only changes the display. Returns
+ * TW_ERR_THROTTLED when the client address has opened too many links
+ * that match no survey (checked before the lookup), TW_ERR_NOTFOUND
+ * for an unknown or expired token (counted as a miss), TW_ERR_DB.
+ */
+static enum tw_err
+survey_find(struct tw_req *req, enum tw_survey_state *state)
+{
+	const char *addr = tw_req_env(req, "REMOTE_ADDR");
+	enum tw_lang lang;
+	enum tw_err err;
+
+	if (tw_survey_throttled(req->app->db, addr))
+		return TW_ERR_THROTTLED;
+	err = tw_survey_load(req->app->db, req->arg, &lang, state, req->hdf);
+	if (err == TW_ERR_NOTFOUND &&
+	    tw_survey_miss(req->app->db, addr) != TW_OK)
+		return TW_ERR_DB;
+	if (err != TW_OK)
+		return err;
+	(void)tw_lang_parse(hdf_get_value(req->hdf, "Query.lang", NULL), &lang);
+	tw_req_set_lang(req, lang);
+	snprintf(req->case_number, sizeof req->case_number, "%s",
+	    hdf_get_value(req->hdf, "Survey.Number", ""));
+	return TW_OK;
+}
+
+/* Renders the error page of a failed survey_find: the same 404 page for
+ * every unknown or expired token, 429 for a throttled address. */
+static enum tw_err
+survey_missing(struct tw_req *req, enum tw_err err)
+{
+	if (err == TW_ERR_THROTTLED) {
+		tw_req_header(req, "Retry-After", "900");
+		return tw_render_error(req, 429);
+	}
+	if (err == TW_ERR_NOTFOUND)
+		return tw_render_error(req, 404);
+	return err;
+}
+
+/* Renders the survey page of req->arg in its current state. */
+static enum tw_err
+render_survey(struct tw_req *req, int status)
+{
+	enum tw_err err;
+
+	if ((err = tw_csrf_prepare(req)) != TW_OK)
+		return err;
+	hdf_set_value(req->hdf, "Survey.Token", req->arg);
+	hdf_set_value(req->hdf, "Page.Title",
+	    tw_req_string(req, "Survey.Title"));
+	hdf_set_valuef(req->hdf, "Page.OtherUrl=/s/%s?lang=%s", req->arg,
+	    hdf_get_value(req->hdf, "Page.OtherLang", "en"));
+	return tw_render(req, status, "survey.cs");
+}
+
+/*
+ * GET /s/TOKEN[?lang=ar|en]: the survey of a resolved case, in the
+ * language of the resident's SMS. 200 with the form, with the answer
+ * read only when it was answered, or with a message when the link is
+ * of an earlier round; 404 for an unknown or expired token; 429 after
+ * too many unknown tokens from one address. Changes nothing except the
+ * count of unknown tokens.
+ */
+static enum tw_err
+survey_page(struct tw_req *req)
+{
+	enum tw_survey_state state;
+	enum tw_err err;
+
+	if ((err = survey_find(req, &state)) != TW_OK)
+		return survey_missing(req, err);
+	return render_survey(req, 200);
+}
+
+/* Checks what the input table cannot and fills the answer. */
+static void
+check_survey(struct tw_form *form, struct tw_survey_answer *a)
+{
+	const char *solved = tw_form_value(form, "solved");
+
+	a->solved = solved != NULL && strcmp(solved, "yes") == 0;
+	if (solved != NULL && !a->solved && strcmp(solved, "no") != 0)
+		tw_form_error(form, "solved", "Err.Choice", 0);
+	a->satisfaction = tw_survey_score(tw_form_value(form, "satisfaction"));
+	a->first_contact =
+	    tw_survey_score(tw_form_value(form, "first_contact"));
+	if (tw_form_value(form, "satisfaction") && a->satisfaction == 0)
+		tw_form_error(form, "satisfaction", "Survey.ScoreInvalid", 0);
+	if (tw_form_value(form, "first_contact") && a->first_contact == 0)
+		tw_form_error(form, "first_contact", "Survey.ScoreInvalid", 0);
+	a->comment = tw_form_value(form, "comment");
+	if (solved != NULL && strcmp(solved, "no") == 0 && a->comment == NULL)
+		tw_form_error(form, "comment", "Survey.CommentRequired", 0);
+}
+
+/* Records a validated answer and renders the thank-you page, or the
+ * page as it now is when someone answered first (409). */
+static enum tw_err
+answer_survey(struct tw_req *req, const struct tw_survey_answer *a)
+{
+	enum tw_survey_state state;
+	enum tw_lang lang;
+	enum tw_err err;
+
+	err = tw_survey_answer(req->app->db, req->app->strings, req->arg, a);
+	if (err != TW_OK && err != TW_ERR_CONFLICT)
+		return err == TW_ERR_NOTFOUND ? tw_render_error(req, 404) : err;
+	hdf_remove_tree(req->hdf, "Survey");
+	if (tw_survey_load(req->app->db, req->arg, &lang, &state, req->hdf) !=
+	    TW_OK)
+		return tw_render_error(req, 404);
+	if (err == TW_OK)
+		hdf_set_value(req->hdf, "Survey.Thanks", "1");
+	return render_survey(req, err == TW_OK ? 200 : 409);
+}
+
+/*
+ * POST /s/TOKEN: the resident's answer. Fields: survey_fields; the
+ * comment is required when solved is no. 200 with the thank-you page:
+ * yes closes the case, no reopens it to its directorate and sends an
+ * SMS to the assigned staff member. 409 with the page as it is when
+ * the survey was answered already or the case moved on since its
+ * round; 403 for a missing or wrong CSRF field; 422 for invalid input;
+ * 404 and 429 as for GET. Changes nothing unless it returns 200.
+ */
+static enum tw_err
+survey_post(struct tw_req *req)
+{
+	enum tw_survey_state state;
+	struct tw_survey_answer answer;
+	struct tw_form form;
+	int status = 422;
+	enum tw_err err;
+
+	if ((err = survey_find(req, &state)) != TW_OK)
+		return survey_missing(req, err);
+	if (state != TW_SURVEY_OPEN)
+		return render_survey(req, 409);
+	form_start(req, &form);
+	tw_form_read(&form, survey_fields, nitems(survey_fields), req->hdf);
+	if (!tw_csrf_valid(req, tw_form_value(&form, "csrf"))) {
+		hdf_set_value(req->hdf, "Form.Error.form",
+		    tw_req_string(req, "Err.Csrf"));
+		form.nerrors++;
+		status = 403;
+	}
+	check_survey(&form, &answer);
+	if (form.nerrors > 0)
+		err = render_survey(req, status);
+	else
+		err = answer_survey(req, &answer);
+	tw_form_free(&form);
+	return err;
 }
 
 int

@@ -36,21 +36,24 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    "INSERT INTO customers (mobile, name, email, lang, created_at,"
 	    " updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"
 	    " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id),"
-	    " name = COALESCE(VALUES(name), name),"
+	    " name = COALESCE(name, VALUES(name)),"
 	    " email = COALESCE(VALUES(email), email),"
 	    " lang = VALUES(lang), updated_at = UTC_TIMESTAMP()"},
 	[SQL_CASE_INSERT] = {
 	    "INSERT INTO cases (type, channel, status, priority, category_id,"
-	    " directorate_id, wilayat_id, customer_id, lang, location, lat, lon,"
+	    " directorate_id, wilayat_id, customer_id, contact_name, lang,"
+	    " location, lat, lon,"
 	    " description, form_token, registered_by, created_at, updated_at,"
-	    " due_at) VALUES (?, ?, 'registered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " due_at) VALUES (?, ?, 'registered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	    " ?, ?,"
 	    " UTC_TIMESTAMP(), UTC_TIMESTAMP(),"
 	    " DATE_ADD(UTC_TIMESTAMP(), INTERVAL ? HOUR))"},
 	[SQL_CASE_SET_NUMBER] = {
 	    "UPDATE cases SET number = ? WHERE id = ?"},
 	[SQL_CASE_BY_FORM_TOKEN] = {
-	    "SELECT number FROM cases WHERE form_token = ?"},
+	    "SELECT c.number, c.description, u.mobile FROM cases c"
+	    " JOIN customers u ON u.id = c.customer_id"
+	    " WHERE c.form_token = ?"},
 	[SQL_CASE_TRACK] = {
 	    "SELECT c.id, c.number, c.status, c.type, c.created_at,"
 	    " c.updated_at, k.name_ar, k.name_en, w.name_ar, w.name_en"
@@ -202,6 +205,7 @@ insert_case(struct tw_db *db, const struct tw_case_new *c,
 		TW_P_INT(rules->directorate_id),
 		wilayat > 0 ? TW_P_INT(wilayat) : TW_P_NULL,
 		TW_P_INT((long long)customer_id),
+		TW_P_STR(c->name),
 		TW_P_STR(tw_lang_code(c->lang)),
 		TW_P_STR(c->location),
 		c->lat ? TW_P_DOUBLE(*c->lat) : TW_P_NULL,
@@ -212,26 +216,36 @@ insert_case(struct tw_db *db, const struct tw_case_new *c,
 		TW_P_INT(rules->sla_hours),
 	};
 
-	return tw_db_exec(db, &stmts[SQL_CASE_INSERT], p, 15, case_id);
+	return tw_db_exec(db, &stmts[SQL_CASE_INSERT], p, 16, case_id);
 }
 
-/* Finds the number of the case an earlier post of the same form made. */
+/*
+ * Finds the case an earlier post of the same form made. Returns
+ * TW_ERR_DUPLICATE with its number when the post repeats it (same
+ * description and mobile: a double click or a retry), TW_ERR_CONFLICT
+ * with its number when the form was reused for another message, which
+ * the caller must not drop, or TW_ERR_DB.
+ */
 static enum tw_err
-number_by_form_token(struct tw_db *db, const char *token,
+number_by_form_token(struct tw_db *db, const struct tw_case_new *c,
     char number[TW_CASENUM_LEN + 1])
 {
-	struct tw_param p[] = { TW_P_STR(token) };
+	struct tw_param p[] = { TW_P_STR(c->form_token) };
 	struct tw_rows *rows;
 	enum tw_err err;
 
 	if ((err = tw_db_query(db, &stmts[SQL_CASE_BY_FORM_TOKEN], p, 1,
 	         &rows)) != TW_OK)
 		return err;
-	err = rows->nrows == 1 && tw_rows_get(rows, 0, 0) ? TW_ERR_DUPLICATE
-	                                                  : TW_ERR_DB;
-	if (err == TW_ERR_DUPLICATE)
-		snprintf(number, TW_CASENUM_LEN + 1, "%s",
-		    tw_rows_get(rows, 0, 0));
+	if (rows->nrows != 1 || tw_rows_get(rows, 0, 0) == NULL) {
+		tw_rows_free(rows);
+		return TW_ERR_DB;
+	}
+	snprintf(number, TW_CASENUM_LEN + 1, "%s", tw_rows_get(rows, 0, 0));
+	err = strcmp(tw_rows_get(rows, 0, 1), c->description) == 0 &&
+	        strcmp(tw_rows_get(rows, 0, 2), c->mobile) == 0
+	    ? TW_ERR_DUPLICATE
+	    : TW_ERR_CONFLICT;
 	tw_rows_free(rows);
 	return err;
 }
@@ -304,7 +318,8 @@ tw_case_write(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
  * Creates a registered case routed to its category's directorate, with
  * the receipt SMS queued in the resident's language (strings). On TW_OK
  * number holds the new case number. Returns TW_ERR_DUPLICATE with the
- * earlier number when the same form token was already used,
+ * earlier number when the same form was posted again, TW_ERR_CONFLICT
+ * with it when the form's token was reused for a different message,
  * TW_ERR_INPUT for an unknown category or wilayat, or TW_ERR_DB.
  */
 enum tw_err
@@ -321,7 +336,7 @@ tw_case_create(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
 		return tw_db_commit(db);
 	tw_db_rollback(db);
 	if (err == TW_ERR_DUPLICATE && c->form_token != NULL)
-		return number_by_form_token(db, c->form_token, number);
+		return number_by_form_token(db, c, number);
 	return err;
 }
 

@@ -43,7 +43,7 @@ enum casework_stmt {
 static struct tw_stmt stmts[SQL_MAX] = {
 	[SQL_CASE_LOCK] = {
 	    "SELECT c.id, c.status, c.version, c.directorate_id,"
-	    " c.customer_id, u.mobile, u.lang, c.number"
+	    " c.customer_id, u.mobile, c.lang, c.number"
 	    " FROM cases c JOIN customers u ON u.id = c.customer_id"
 	    " WHERE c.number = ? FOR UPDATE"},
 	[SQL_CASE_DETAIL] = {
@@ -51,7 +51,8 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " c.created_at, c.updated_at, c.due_at, c.location, c.lat, c.lon,"
 	    " c.description, c.version, c.directorate_id, d.code, d.name_ar,"
 	    " d.name_en, k.code, k.name_ar, k.name_en, w.name_ar, w.name_en,"
-	    " u.mobile, u.name, u.email, a.display_name, o.number,"
+	    " u.mobile, COALESCE(c.contact_name, u.name), u.email,"
+	    " a.display_name, o.number,"
 	    " c.due_at < UTC_TIMESTAMP() AND c.status IN " OPEN_STATES ","
 	    " TIMESTAMPDIFF(MINUTE, c.due_at, UTC_TIMESTAMP()), c.lang"
 	    " FROM cases c JOIN directorates d ON d.id = c.directorate_id"
@@ -300,6 +301,44 @@ notify_resident(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 		body };
 	err = tw_sms_queue(db, &sms);
 	free(body);
+	return err;
+}
+
+/*
+ * Starts the survey of this resolution and queues one SMS to the
+ * resident: Sms.Resolved with the resolution, then Sms.SurveyLink with
+ * the link, in their language.
+ */
+static enum tw_err
+notify_resolved(struct tw_db *db, HDF *strings[TW_LANG_MAX],
+    const struct locked_case *c, const char *note)
+{
+	char url[TW_SURVEY_URL_MAX];
+	char *with_number, *resolved = NULL, *link = NULL;
+	STRING body;
+	enum tw_err err;
+
+	if ((err = tw_survey_start(db, c->id, c->lang, url)) != TW_OK)
+		return err;
+	with_number =
+	    tw_str_replace(tw_string(strings[c->lang], "Sms.Resolved"),
+	        "{number}", c->number);
+	if (with_number != NULL)
+		resolved = tw_str_replace(with_number, "{text}", note);
+	link = tw_survey_sms_text(strings[c->lang], "Sms.SurveyLink", c->number,
+	    url);
+	string_init(&body);
+	err = TW_ERR_NOMEM;
+	if (resolved != NULL && link != NULL &&
+	    string_appendf(&body, "%s %s", resolved, link) == STATUS_OK) {
+		struct tw_sms sms = { c->id, c->customer_id, c->mobile, c->lang,
+			"case_resolved", body.buf };
+		err = tw_sms_queue(db, &sms);
+	}
+	string_clear(&body);
+	free(with_number);
+	free(resolved);
+	free(link);
 	return err;
 }
 
@@ -588,8 +627,9 @@ record_action(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 		return notify_resident(db, strings, c, "case_reply",
 		    "Sms.Reply", in->note);
 	if (in->action == TW_ACT_RESOLVE)
-		return notify_resident(db, strings, c, "case_resolved",
-		    "Sms.Resolved", in->note);
+		return notify_resolved(db, strings, c, in->note);
+	if (in->action == TW_ACT_CONFIRM)
+		return tw_survey_phone_confirmed(db, c->id);
 	return TW_OK;
 }
 

@@ -139,6 +139,26 @@ read_sms_settings(struct tw_config *cfg)
 		sms->max_segments = 1;
 }
 
+/* Reads the Survey section; a value below one day becomes one day. */
+static void
+read_survey_settings(struct tw_config *cfg)
+{
+	struct tw_survey_config *survey = &cfg->survey;
+
+	survey->expiry_days =
+	    hdf_get_int_value(cfg->hdf, "Survey.ExpiryDays", 14);
+	survey->reminder_days =
+	    hdf_get_int_value(cfg->hdf, "Survey.ReminderDays", 3);
+	survey->call_after_days =
+	    hdf_get_int_value(cfg->hdf, "Survey.CallAfterDays", 7);
+	if (survey->expiry_days < 1)
+		survey->expiry_days = 1;
+	if (survey->reminder_days < 1)
+		survey->reminder_days = 1;
+	if (survey->call_after_days < 1)
+		survey->call_after_days = 1;
+}
+
 /* Reads the fields of cfg from its HDF. Returns the number missing. */
 static int
 read_settings(struct tw_config *cfg)
@@ -168,6 +188,7 @@ read_settings(struct tw_config *cfg)
 	cfg->login.max_seconds =
 	    3600L * hdf_get_int_value(h, "Security.SessionMaxHours", 12);
 	read_sms_settings(cfg);
+	read_survey_settings(cfg);
 	/* Muscat Governorate with a margin; see the sample config. */
 	if (!decimal_setting(h, "ServiceArea.LatMin", "22.40", &a->lat_min) ||
 	    !decimal_setting(h, "ServiceArea.LatMax", "23.90", &a->lat_max) ||

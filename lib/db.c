@@ -86,6 +86,13 @@ db_connect(struct tw_db *db)
 	return TW_OK;
 }
 
+/* Returns the configuration the connection was opened with. */
+const struct tw_config *
+tw_db_config(const struct tw_db *db)
+{
+	return db->cfg;
+}
+
 /*
  * Creates a handle and tries to connect. A server that is down is not
  * an error here: the first query connects. Free with tw_db_close.

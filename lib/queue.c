@@ -35,7 +35,10 @@
 	" c.channel, c.created_at, c.due_at, k.name_ar, k.name_en, d.name_ar," \
 	" d.name_en, w.name_ar, w.name_en, LEFT(c.description, 140), c.id," \
 	" c.due_at < UTC_TIMESTAMP() AND c.status IN " QUEUE_OPEN "," \
-	" a.display_name"
+	" a.display_name," \
+	" CASE WHEN c.status = 'resolved' THEN (SELECT TIMESTAMPDIFF(DAY," \
+	"   MAX(s.created_at), UTC_TIMESTAMP()) FROM surveys s" \
+	"   WHERE s.case_id = c.id) END"
 
 #define QUEUE_FROM \
 	" FROM cases c JOIN categories k ON k.id = c.category_id" \
@@ -43,7 +46,9 @@
 	" LEFT JOIN wilayats w ON w.id = c.wilayat_id" \
 	" LEFT JOIN staff a ON a.id = c.assigned_staff_id"
 
-/* Ten filters, two parameters each. */
+/* Eleven filters, two parameters each. The last one keeps resolved
+ * cases whose survey went unanswered until bin/tawasul-remind set a
+ * task to call the resident. */
 #define QUEUE_WHERE \
 	" WHERE (? IS NULL OR c.status = ?)" \
 	" AND (? IS NULL OR c.directorate_id =" \
@@ -58,7 +63,11 @@
 	"   AND c.status IN " QUEUE_OPEN "))" \
 	" AND (? IS NULL OR c.assigned_staff_id = ?)" \
 	" AND (? IS NULL OR c.customer_id = ?)" \
-	" AND (? IS NULL OR c.number = ?)"
+	" AND (? IS NULL OR c.number = ?)" \
+	" AND (? IS NULL OR (? = 1 AND c.status = 'resolved' AND EXISTS" \
+	"   (SELECT 1 FROM surveys s WHERE s.case_id = c.id" \
+	"   AND s.call_task_at IS NOT NULL AND s.answered_at IS NULL" \
+	"   AND s.closed_by_phone_at IS NULL)))"
 
 #define QUEUE_TEXT " AND MATCH (c.location, c.description) AGAINST (? IN BOOLEAN MODE)"
 
@@ -151,7 +160,7 @@ tw_search_expression(const char *text)
 	return out;
 }
 
-/* Sets the twenty filter parameters of QUEUE_WHERE. */
+/* Sets the twenty-two filter parameters of QUEUE_WHERE. */
 static void
 bind_filters(const struct tw_queue_filter *f, struct tw_param *p)
 {
@@ -167,6 +176,7 @@ bind_filters(const struct tw_queue_filter *f, struct tw_param *p)
 	p[16] = p[17] = f->customer_id > 0 ? TW_P_INT(f->customer_id) :
 	    TW_P_NULL;
 	p[18] = p[19] = TW_P_STR(f->number);
+	p[20] = p[21] = f->calls ? TW_P_INT(1) : TW_P_NULL;
 }
 
 /*
@@ -201,7 +211,7 @@ fill_rows(const struct tw_rows *rows, size_t shown, enum tw_lang lang,
 {
 	const char *names[] = {"Number", "Status", "Priority", "Type",
 	    "Channel", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	    "Summary", NULL, "Overdue", "Assignee"};
+	    "Summary", NULL, "Overdue", "Assignee", "ResolvedDays"};
 	char when[32];
 
 	names[7 + (lang == TW_LANG_EN)] = "Category";
@@ -225,16 +235,16 @@ fill_counts(struct tw_db *db, const struct tw_queue_filter *f,
     const char *expr, HDF *out)
 {
 	struct tw_queue_filter all = *f;
-	struct tw_param p[21];
+	struct tw_param p[23];
 	struct tw_rows *rows;
 	enum tw_err err;
 	long long total = 0;
 
 	all.status = NULL;
 	bind_filters(&all, p);
-	p[20] = TW_P_STR(expr);
+	p[22] = TW_P_STR(expr);
 	if ((err = tw_db_query(db, &stmts[expr ? SQL_COUNTS_SEARCH :
-		 SQL_COUNTS], p, expr ? 21 : 20, &rows)) != TW_OK)
+		 SQL_COUNTS], p, expr ? 23 : 22, &rows)) != TW_OK)
 		return err;
 	for (size_t r = 0; r < rows->nrows; r++) {
 		hdf_set_valuef(out, "Queue.Counts.%s=%s",
@@ -256,11 +266,11 @@ enum tw_err
 tw_queue_fill(struct tw_db *db, const struct tw_queue_filter *f,
     enum tw_lang lang, const char *tz, HDF *out)
 {
-	struct tw_param p[26];
+	struct tw_param p[28];
 	struct tw_rows *rows;
 	char when[20], cursor[48];
 	long long after_id = 0;
-	size_t n = 20, shown;
+	size_t n = 22, shown;
 	char *expr = NULL;
 	enum tw_err err;
 	int which;

@@ -459,7 +459,8 @@ dispatch(struct tw_req *req, const char *uri)
 		return;
 	tw_db_rollback(req->app->db);
 	string_clear(&req->headers);
-	tw_log_error("%s %s failed: %s", req->method, uri, tw_strerror(err));
+	tw_log_error("%s %s failed: %s", req->method,
+	    strncmp(uri, "/s/", 3) == 0 ? "/s/TOKEN" : uri, tw_strerror(err));
 	if (tw_render_error(req, err == TW_ERR_DB ? 503 : 500) != TW_OK)
 		send_fallback(req, 500);
 }
@@ -553,13 +554,20 @@ parse_request(struct tw_req *req)
 		return -1;
 	}
 	query = tw_req_env(req, "QUERY_STRING");
-	if ((query != NULL && has_escaped_nul(query, strlen(query))) ||
-	    read_form_body(req, length ? atol(length) : 0) != 0) {
+	if (query != NULL && has_escaped_nul(query, strlen(query))) {
+		tw_log_warn("rejected: NUL byte in the query string");
 		req->hdf = hdf;
-		if (req->status != 500)
-			req->status = 400;
+		req->status = 400;
 		return -1;
 	}
+	req->status = 400;
+	if (read_form_body(req, length ? atol(length) : 0) != 0) {
+		tw_log_warn("rejected: request body unreadable (status %d)",
+		    req->status);
+		req->hdf = hdf;
+		return -1;
+	}
+	req->status = 500;
 	cgiwrap_init_emu(req, emu_read, emu_writef, emu_write, emu_getenv,
 	    emu_putenv, emu_iterenv);
 	hdf_set_value(hdf, "Config.Upload.TmpDir",
@@ -614,6 +622,10 @@ handle(struct tw_req *req)
 		dispatch(req, uri);
 	send_response(req);
 	clock_gettime(CLOCK_MONOTONIC, &end);
+	/* The token of a survey link answers the survey, so it is not
+	 * logged. */
+	if (strncmp(uri, "/s/", 3) == 0)
+		uri = "/s/TOKEN";
 	tw_log_info("%s %s %d %ldms%s%s%s%s", req->method, uri, req->status,
 	    (long)((end.tv_sec - start.tv_sec) * 1000 +
 	        (end.tv_nsec - start.tv_nsec) / 1000000),

@@ -199,6 +199,8 @@ enum tw_action {
 	TW_ACT_REPLY, /* send a public reply to the resident */
 	TW_ACT_USERS, /* manage staff accounts */
 	TW_ACT_HELP, /* field staff ask their office for help */
+	TW_ACT_QA, /* review and score the monthly QA sample */
+	TW_ACT_REPORTS, /* read the QA and survey reports */
 	TW_ACT_MAX
 };
 
@@ -256,6 +258,13 @@ struct tw_sms_config {
 	size_t ninbound;
 };
 
+/* The Survey section: the resident's confirmation after resolution. */
+struct tw_survey_config {
+	long expiry_days; /* a survey link stops working after this */
+	long reminder_days; /* an unanswered survey is reminded after this */
+	long call_after_days; /* then an agent's call task after this */
+};
+
 struct tw_config {
 	HDF *hdf;
 	const char *db_socket;
@@ -272,6 +281,7 @@ struct tw_config {
 	struct tw_area area;
 	struct tw_login_limits login;
 	struct tw_sms_config sms;
+	struct tw_survey_config survey;
 };
 
 enum tw_err tw_config_load(const char *path, struct tw_config **);
@@ -324,6 +334,7 @@ struct tw_db;
 
 enum tw_err tw_db_open(const struct tw_config *, struct tw_db **);
 void tw_db_close(struct tw_db *);
+const struct tw_config *tw_db_config(const struct tw_db *);
 enum tw_err tw_db_begin(struct tw_db *);
 enum tw_err tw_db_commit(struct tw_db *);
 void tw_db_rollback(struct tw_db *);
@@ -688,6 +699,7 @@ struct tw_queue_filter {
 	const char *channel;
 	const char *priority;
 	int overdue;
+	int calls; /* only resolved cases awaiting a confirmation call */
 	long long assigned_to; /* staff id, or 0 */
 	long long customer_id; /* or 0 */
 	const char *number;
@@ -701,5 +713,105 @@ char *tw_search_expression(const char *);
 enum tw_err tw_queue_fill(struct tw_db *, const struct tw_queue_filter *,
     enum tw_lang, const char *tz, HDF *out);
 enum tw_err tw_customer_id(struct tw_db *, const char *mobile, long long *id);
+
+/* qa.c: the monthly QA sample, its scores and the reports. */
+struct tw_qa_sample {
+	long long id;
+	char month[8]; /* YYYY-MM, Asia/Muscat */
+	uint64_t seed;
+	long per_agent; /* cases per agent; 0 when percent is used */
+	double percent; /* percent of each agent's cases */
+	char created_at[20]; /* UTC */
+	char created_by[65];
+};
+
+struct tw_qa_score_input {
+	int soft_skills; /* each 1 to 5 */
+	int time_to_solve;
+	int service_quality;
+	const char *notes; /* NULL when none */
+};
+
+enum tw_qa_group { TW_QA_BY_AGENT, TW_QA_BY_DIRECTORATE, TW_QA_BY_MONTH };
+
+/* The columns of a tw_qa_report row. */
+enum tw_qa_column {
+	TW_QA_KEY, /* username or "portal", directorate code, or YYYY-MM */
+	TW_QA_NAME, /* display name or directorate name; "" for a month */
+	TW_QA_CASES,
+	TW_QA_SAMPLED,
+	TW_QA_SCORED,
+	TW_QA_SOFT_SKILLS, /* averages; NULL when nothing is scored */
+	TW_QA_TIME_TO_SOLVE,
+	TW_QA_SERVICE_QUALITY,
+	TW_QA_SURVEYS_SENT,
+	TW_QA_SURVEYS_ANSWERED,
+	TW_QA_SATISFACTION, /* average; NULL when no answer rated it */
+	TW_QA_CONFIRMED, /* closed by the resident's confirmation */
+	TW_QA_RESOLVED, /* ever resolved */
+	TW_QA_COLUMNS
+};
+
+uint64_t tw_splitmix64(uint64_t *state);
+uint64_t tw_random_below(uint64_t *state, uint64_t n);
+size_t tw_qa_sample_size(size_t population, long per_agent, double percent);
+enum tw_err tw_qa_draw(uint64_t *state, const long long *ids, size_t n,
+    size_t k, long long *out);
+enum tw_err tw_qa_month_range(const char *month, char start[20], char end[20]);
+void tw_qa_last_month(time_t now, char out[8]);
+enum tw_err tw_qa_sample_find(struct tw_db *, const char *month,
+    struct tw_qa_sample *);
+enum tw_err tw_qa_sample_new(struct tw_db *, struct tw_qa_sample *,
+    size_t *drawn);
+enum tw_err tw_qa_sample_cases(struct tw_db *, long long sample_id,
+    struct tw_rows **);
+enum tw_err tw_qa_review_list(struct tw_db *, long long reviewer_id,
+    const char *month, enum tw_lang, const char *tz, HDF *out);
+enum tw_err tw_qa_review_case(struct tw_db *, long long reviewer_id,
+    const char *number, const char *tz, HDF *out, long long *case_id);
+enum tw_err tw_qa_score(struct tw_db *, long long reviewer_id,
+    const char *number, const struct tw_qa_score_input *);
+enum tw_err tw_qa_report(struct tw_db *, enum tw_qa_group, const char *month,
+    long long directorate_id, enum tw_lang, struct tw_rows **);
+
+/* survey.c: the resident's confirmation survey after resolution. */
+#define TW_SURVEY_TOKEN_BYTES 18 /* 144 random bits */
+#define TW_SURVEY_TOKEN_LEN   24 /* base64url characters of the bytes */
+#define TW_SURVEY_URL_MAX     320
+
+enum tw_survey_state {
+	TW_SURVEY_OPEN, /* waiting for the answer */
+	TW_SURVEY_ANSWERED, /* answered online, or confirmed by phone */
+	TW_SURVEY_STALE /* the case moved on since this round */
+};
+
+/* A validated answer of the survey page. */
+struct tw_survey_answer {
+	int solved; /* 1 yes, 0 no */
+	int satisfaction; /* 1 to 5 */
+	int first_contact; /* 1 to 5 */
+	const char *comment; /* NULL when none */
+};
+
+struct tw_remind_counts {
+	unsigned long reminded; /* reminder SMS queued */
+	unsigned long call_tasks; /* call tasks set */
+};
+
+int tw_survey_token_valid(const char *);
+int tw_survey_score(const char *);
+char *tw_survey_sms_text(HDF *strings, const char *key, const char *number,
+    const char *url);
+enum tw_err tw_survey_start(struct tw_db *, long long case_id, enum tw_lang,
+    char url[TW_SURVEY_URL_MAX]);
+enum tw_err tw_survey_phone_confirmed(struct tw_db *, long long case_id);
+int tw_survey_throttled(struct tw_db *, const char *addr);
+enum tw_err tw_survey_miss(struct tw_db *, const char *addr);
+enum tw_err tw_survey_load(struct tw_db *, const char *token,
+    enum tw_lang *lang, enum tw_survey_state *, HDF *out);
+enum tw_err tw_survey_answer(struct tw_db *, HDF *strings[TW_LANG_MAX],
+    const char *token, const struct tw_survey_answer *);
+enum tw_err tw_survey_remind(struct tw_db *, HDF *strings[TW_LANG_MAX],
+    struct tw_remind_counts *);
 
 #endif

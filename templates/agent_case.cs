@@ -98,6 +98,8 @@ if:Case.Can.start ?><?cs call:action_form("start", L.Agent.Action.start) ?>
       </form><?cs
 /if ?><?cs
 if:Case.Can.assign ?><?cs call:action_form("assign", L.Agent.Action.assign) ?>
+<?cs if:!Assignees.0.Username ?>
+        <p class="hint" id="no-assignees"><?cs var:L.Agent.Case.NoAssignees ?></p><?cs /if ?>
         <label for="value-assign"><?cs var:L.Agent.Case.AssignTo ?></label>
         <select id="value-assign" name="value" required>
           <option value=""><?cs var:L.Complaint.Choose ?></option><?cs

@@ -1,5 +1,8 @@
 <?cs include:"header.cs" ?>
-  <h1><?cs var:L.Agent.Queue.Title ?></h1>
+  <h1><?cs var:L.Agent.Queue.Title ?></h1><?cs
+if:Queue.Routed ?>
+  <p class="notice" role="status" id="routed"><?cs var:L.Agent.Queue.Routed ?> <span dir="ltr"><?cs var:Queue.Routed ?></span></p><?cs
+/if ?>
 <?cs call:form_errors() ?>
   <form method="get" action="/agent/cases" class="filters" role="search">
     <div class="field search">
@@ -52,6 +55,7 @@ each:o = L.Agent.Queue.SortBy ?>
     </div>
     <p class="checks">
       <label class="choice"><input type="checkbox" name="overdue" value="1"<?cs if:Form.Value.overdue ?> checked<?cs /if ?>> <?cs var:L.Agent.Queue.Overdue ?></label>
+      <label class="choice"><input type="checkbox" name="calls" value="1"<?cs if:Form.Value.calls ?> checked<?cs /if ?>> <?cs var:L.Agent.Queue.Calls ?></label>
       <label class="choice"><input type="checkbox" name="mine" value="1"<?cs if:Form.Value.mine ?> checked<?cs /if ?>> <?cs var:L.Agent.Queue.Mine ?></label>
       <button type="submit"><?cs var:L.Agent.Queue.Apply ?></button>
       <a href="/agent/cases"><?cs var:L.Agent.Queue.Clear ?></a>
@@ -60,7 +64,7 @@ each:o = L.Agent.Queue.SortBy ?>
   <nav class="counts" aria-label="<?cs var:L.Agent.Queue.Counts ?>">
     <a href="/agent/cases?<?cs var:Queue.BaseQuery ?>"<?cs if:!Form.Value.status ?> aria-current="true"<?cs /if ?>><?cs var:L.Agent.Queue.All ?> <span class="count" id="count-all"><?cs alt:Queue.Total ?>0<?cs /alt ?></span></a><?cs
 each:s = L.Status ?>
-    <a href="/agent/cases?<?cs var:Queue.BaseQuery ?>&amp;status=<?cs name:s ?>"<?cs if:Form.Value.status == name(s) ?> aria-current="true"<?cs /if ?>><?cs var:s ?> <span class="count" id="count-<?cs name:s ?>"><?cs alt:Queue.Counts[name(s)] ?>0<?cs /alt ?></span></a><?cs
+    <a href="/agent/cases?<?cs var:Queue.BaseQuery ?><?cs if:Queue.BaseQuery ?>&amp;<?cs /if ?>status=<?cs name:s ?>"<?cs if:Form.Value.status == name(s) ?> aria-current="true"<?cs /if ?>><?cs var:s ?> <span class="count" id="count-<?cs name:s ?>"><?cs alt:Queue.Counts[name(s)] ?>0<?cs /alt ?></span></a><?cs
 /each ?>
   </nav><?cs
 if:Queue.Shown > 0 ?>
@@ -81,7 +85,8 @@ if:Queue.Shown > 0 ?>
   each:r = Queue.Rows ?>
       <tr class="<?cs if:r.Overdue == "1" ?>overdue<?cs /if ?>" data-number="<?cs var:r.Number ?>">
         <td><a href="/agent/cases/<?cs var:r.Number ?>" dir="ltr"><?cs var:r.Number ?></a><div class="summary" dir="auto"><?cs var:r.Summary ?></div></td>
-        <td><span class="status status-<?cs var:r.Status ?>" data-status="<?cs var:r.Status ?>"><?cs var:L.Status[r.Status] ?></span></td>
+        <td><span class="status status-<?cs var:r.Status ?>" data-status="<?cs var:r.Status ?>"><?cs var:L.Status[r.Status] ?></span><?cs
+    if:?r.ResolvedDays ?><div class="waiting" data-days="<?cs var:r.ResolvedDays ?>"><?cs var:L.Agent.Queue.Waiting ?> <span dir="ltr"><?cs var:r.ResolvedDays ?></span></div><?cs /if ?></td>
         <td><span class="priority priority-<?cs var:r.Priority ?>"><?cs var:L.Priority[r.Priority] ?></span></td>
         <td><?cs var:r.Category ?></td>
         <td><?cs var:r.Directorate ?></td>

@@ -19,9 +19,16 @@ if:Page.Intranet ?>
     <nav aria-label="<?cs var:L.Nav.Label ?>"><?cs
   if:Staff.Name ?>
       <a href="/agent/cases"<?cs if:Page.Path == "/agent/cases" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Queue ?></a>
-      <a href="/agent/callers"<?cs if:Page.Path == "/agent/callers" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Callers ?></a><?cs
+<?cs if:Staff.Can.callers ?>
+      <a href="/agent/callers"<?cs if:Page.Path == "/agent/callers" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Callers ?></a><?cs /if ?><?cs
     if:Staff.Can.register ?>
       <a href="/agent/register"<?cs if:Page.Path == "/agent/register" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Register ?></a><?cs
+    /if ?><?cs
+    if:Staff.Can.qa ?>
+      <a href="/agent/qa" id="nav-qa"<?cs if:Page.Path == "/agent/qa" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Qa ?></a><?cs
+    /if ?><?cs
+    if:Staff.Can.reports ?>
+      <a href="/agent/reports" id="nav-reports"<?cs if:Page.Path == "/agent/reports" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Reports ?></a><?cs
     /if ?>
       <form method="post" action="/agent/lang" class="inline">
         <input type="hidden" name="csrf" value="<?cs var:Staff.Csrf ?>">

@@ -56,7 +56,7 @@ def:form_errors() ?><?cs
       # The hidden csrf and form_token fields cannot be corrected by the
         resident, and their failure is already in Form.Error.form. ?><?cs
       if:name(e) != "form" && name(e) != "csrf" && name(e) != "form_token" ?>
-      <li><a href="#<?cs name:e ?>"><?cs var:e ?></a></li><?cs
+      <li><a href="#<?cs name:e ?>"><?cs if:L.Field[name(e)] ?><?cs var:L.Field[name(e)] ?>: <?cs /if ?><?cs var:e ?></a></li><?cs
       /if ?><?cs
     /each ?>
     </ul>

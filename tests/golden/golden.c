@@ -26,6 +26,11 @@ static const struct golden_case cases[] = {
 	{ "complaint_done", "complaint_done.cs", 0 },
 	{ "track", "track.cs", 0 },
 	{ "track_result", "track.cs", 0 },
+	{ "survey", "survey.cs", 0 },
+	{ "survey_errors", "survey.cs", 0 },
+	{ "survey_thanks", "survey.cs", 0 },
+	{ "survey_answered", "survey.cs", 0 },
+	{ "survey_stale", "survey.cs", 0 },
 	{ "error_404", "error.cs", 0 },
 	{ "error_503", "error.cs", 0 },
 	{ "agent_login", "agent_login.cs", 0 },
@@ -36,6 +41,12 @@ static const struct golden_case cases[] = {
 	{ "agent_callers", "agent_callers.cs", 1 },
 	{ "agent_callers_new", "agent_callers.cs", 1 },
 	{ "agent_register", "agent_register.cs", 1 },
+	{ "agent_qa", "agent_qa.cs", 1 },
+	{ "agent_qa_empty", "agent_qa.cs", 1 },
+	{ "agent_qa_case", "agent_qa_case.cs", 1 },
+	{ "agent_qa_case_errors", "agent_qa_case.cs", 1 },
+	{ "agent_reports", "agent_reports.cs", 1 },
+	{ "agent_reports_scoped", "agent_reports.cs", 1 },
 };
 
 static const char *

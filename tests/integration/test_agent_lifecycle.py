@@ -51,11 +51,11 @@ class LifecycleTest(unittest.TestCase):
         self.assertEqual(stack.case_snapshot(self.number)["status"], "reopened")
 
     def test_resolve_needs_note(self):
-        self.assert_rejected(422, "Agent.Case.InvalidInput", "resolve")
-        self.assert_rejected(422, "Agent.Case.InvalidInput", "resolve", note="")
+        self.assert_rejected(422, "Agent.Case.NoteRequired", "resolve")
+        self.assert_rejected(422, "Agent.Case.NoteRequired", "resolve", note="")
 
     def test_reject_needs_note(self):
-        self.assert_rejected(422, "Agent.Case.InvalidInput", "reject")
+        self.assert_rejected(422, "Agent.Case.NoteRequired", "reject")
         self.act("reject", note="Out of scope: private property.")
         self.assertEqual(stack.case_snapshot(self.number)["status"], "rejected")
         event = stack.case_events(self.number)[-1]
@@ -83,7 +83,7 @@ class LifecycleTest(unittest.TestCase):
         self.act("duplicate", value=original, number=copy)
         for value in (self.number, missing, mistyped, copy, "", "abc"):
             with self.subTest(value=value):
-                self.assert_rejected(422, "Agent.Case.InvalidInput", "duplicate",
+                self.assert_rejected(422, "Agent.Case.InvalidValue", "duplicate",
                                      value=value)
 
     def test_route_clears_assignee(self):
@@ -101,7 +101,7 @@ class LifecycleTest(unittest.TestCase):
                          ("route", "0", "waste"))
 
     def test_route_unknown_directorate(self):
-        self.assert_rejected(422, "Agent.Case.InvalidInput", "route", value="atlantis")
+        self.assert_rejected(422, "Agent.Case.InvalidValue", "route", value="atlantis")
 
     def test_category_recomputes_due(self):
         self.act("category", value="road_sign")
@@ -117,7 +117,7 @@ class LifecycleTest(unittest.TestCase):
                          ("category", "0", "road_sign"))
 
     def test_category_unknown(self):
-        self.assert_rejected(422, "Agent.Case.InvalidInput", "category", value="ufo")
+        self.assert_rejected(422, "Agent.Case.InvalidValue", "category", value="ufo")
 
     def test_priority_change(self):
         version = stack.case_version(self.number)
@@ -125,7 +125,7 @@ class LifecycleTest(unittest.TestCase):
         case = stack.case_snapshot(self.number)
         self.assertEqual(case["priority"], "urgent")
         self.assertEqual(int(case["version"]), version + 1)
-        self.assert_rejected(422, "Agent.Case.InvalidInput", "priority", value="extreme")
+        self.assert_rejected(422, "Agent.Case.InvalidValue", "priority", value="extreme")
 
     def test_unknown_action(self):
         before = stack.case_snapshot(self.number)

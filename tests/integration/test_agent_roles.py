@@ -153,8 +153,10 @@ class OfficerRoleTest(RoleTestCase):
         sms = stack.case_outbox(number)[-1]
         self.assertEqual(sms["kind"], "case_resolved")
         self.assertEqual(sms["to_number"], "+968" + self.roads_mobile)
-        self.assertEqual(sms["body"], stack.message("en", "Sms.Resolved").replace(
-            "{number}", number).replace("{text}", "Pothole filled."))
+        resolved = stack.message("en", "Sms.Resolved").replace(
+            "{number}", number).replace("{text}", "Pothole filled.")
+        self.assertTrue(sms["body"].startswith(resolved + " "), sms["body"])
+        self.assertIn("/s/", sms["body"], "the survey link follows")
         self.assert_done(self.browser, number, "confirm")
         self.assertEqual(stack.case_snapshot(number)["status"], "closed")
         kinds = [e["kind"] for e in stack.case_events(number)]
@@ -199,9 +201,18 @@ class OfficerRoleTest(RoleTestCase):
         self.assertEqual(stack.queue_numbers(page), [], "search for a health case number")
 
     def test_officer_routes_away(self):
-        self.assert_done(self.browser, self.roads, "route", value="health")
+        # The case leaves the officer's directorate, so the answer is
+        # the queue with a notice, not a case page they may not see.
+        response = self.browser.act(self.roads, "route", value="health")
+        self.assertEqual(response.status, 303)
+        self.assertEqual(response.header("Location"),
+                         "/agent/cases?routed=%s" % self.roads)
         self.assertEqual(stack.case_snapshot(self.roads)["directorate_id"],
                          directorate_id("health"))
+        queue = self.browser.get(response.header("Location"))
+        self.assertEqual(queue.status, 200)
+        self.assertEqual(stack.element_text(queue, "routed").strip(),
+                         stack.message("en", "Agent.Queue.Routed"))
         self.assert_page(self.browser, self.roads, 403)
 
 

@@ -1,5 +1,6 @@
 """Filing a complaint through the portal: the redirect, the confirmation
 page and every row the complaint writes, in Arabic and English."""
+import html
 import re
 import threading
 import unittest
@@ -234,6 +235,21 @@ class ComplaintRulesTest(unittest.TestCase):
         self.assertEqual(case_row(first)["customer_id"], customers[0][0])
         self.assertEqual(case_row(second)["customer_id"], customers[0][0])
 
+    def test_name_kept_per_case(self):
+        # A later filing with the same mobile must not rename the
+        # resident on earlier cases.
+        national = stack.new_mobile()
+        first, _ = self.file(mobile=national, name="Aisha Al Balushi")
+        second, _ = self.file(lang="en", mobile=national, name="Someone Else")
+        names = dict(stack.sql(
+            "SELECT number, contact_name FROM cases WHERE number IN (@p1, @p2)",
+            first, second))
+        self.assertEqual(names[first], "Aisha Al Balushi")
+        self.assertEqual(names[second], "Someone Else")
+        kept = stack.sql("SELECT name FROM customers WHERE mobile = @p1",
+                         "+968" + national)[0][0]
+        self.assertEqual(kept, "Aisha Al Balushi", "first name known stays")
+
     def test_customer_language_updated(self):
         national = stack.new_mobile()
         self.file(lang="ar", mobile=national)
@@ -341,6 +357,24 @@ class RepeatedSubmissionTest(unittest.TestCase):
         self.assertEqual(second.header("Location"), first.header("Location"),
                          "both posts lead to the same case number")
         self.assertEqual(self.counts_for(fields), (1, 1), "(cases, outbox rows)")
+
+    def test_same_token_other_message(self):
+        # A form reused for a different message must not drop it.
+        browser = stack.Browser()
+        first, fields = file_complaint(browser, "en")
+        other = dict(fields, description="A second problem: the street light is out")
+        before = stack.count("cases")
+        page = browser.post("/en/complaints", other)
+        self.assertEqual(page.status, 409)
+        self.assertEqual(stack.count("cases"), before, "nothing new written yet")
+        self.assertIn(html.escape(other["description"]), page.text,
+                      "the new text is kept in the form")
+        fresh = stack.hidden_fields(page)["form_token"]
+        self.assertNotEqual(fresh, fields["form_token"], "a fresh token")
+        again = browser.post("/en/complaints", dict(other, form_token=fresh))
+        self.assertEqual(again.status, 303)
+        self.assertNotEqual(again.header("Location"), first.header("Location"))
+        self.assertEqual(stack.count("cases"), before + 1)
 
     def test_same_token_parallel(self):
         browser = stack.Browser()

@@ -592,9 +592,10 @@ class FieldTest(unittest.TestCase):
         self.assertEqual((event["kind"], event["note"], event["is_public"]),
                          ("resolve", "pothole filled", "1"))
         resident = stack.case_outbox(number)
-        self.assertIn(sms_text("en", "Sms.Resolved", number=number,
-                               text="pothole filled"),
-                      [sms["body"] for sms in resident])
+        resolved = sms_text("en", "Sms.Resolved", number=number,
+                            text="pothole filled")
+        self.assertTrue(any(sms["body"].startswith(resolved + " ")
+                            for sms in resident), resident)
         self.assertEqual(replies_to(field["mobile"])[-1],
                          sms_text("ar", "Sms.FieldDone", number=number))
 
@@ -699,8 +700,10 @@ class EndToEndTest(unittest.TestCase):
         self.assertEqual(case_row(number)["status"], "resolved")
         self.assertEqual(stack.run_sender(), 0)
         resolved = messages_at(resident, 2)[1]
-        self.assertEqual(resolved["text"], sms_text(
-            "ar", "Sms.Resolved", number=number, text="تم ردم الحفرة"))
+        self.assertTrue(resolved["text"].startswith(sms_text(
+            "ar", "Sms.Resolved", number=number, text="تم ردم الحفرة") + " "),
+            resolved["text"])
+        self.assertIn("/s/", resolved["text"], "the survey link follows")
         confirmation = messages_at(field["mobile"], 2)[1]
         self.assertEqual(confirmation["text"],
                          sms_text("ar", "Sms.FieldDone", number=number))

@@ -1,0 +1,23 @@
+/*
+ * agent.h: what the files of the intranet program share. agent.c has
+ * the route table, the login and the case pages; agent-qa.c has the QA
+ * review and the reports.
+ */
+#ifndef AGENT_H
+#define AGENT_H
+
+#include "tawasul.h"
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+int require_staff(struct tw_req *, enum tw_err *);
+int staff_csrf_ok(struct tw_req *, const struct tw_form *);
+void form_start(struct tw_req *, struct tw_form *);
+
+/* agent-qa.c */
+enum tw_err qa_list(struct tw_req *);
+enum tw_err qa_case_page(struct tw_req *);
+enum tw_err qa_case_post(struct tw_req *);
+enum tw_err reports(struct tw_req *);
+
+#endif
