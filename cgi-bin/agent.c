@@ -127,18 +127,6 @@ one_of(const char *value, const char *const *list, size_t n)
 	return 0;
 }
 
-/* Returns 1 when code is the Code of one of the HDF list's children. */
-static int
-in_list(HDF *hdf, const char *list, const char *code)
-{
-	HDF *item = hdf_get_child(hdf, list);
-
-	for (; code != NULL && item != NULL; item = hdf_obj_next(item))
-		if (strcmp(hdf_get_value(item, "Code", ""), code) == 0)
-			return 1;
-	return 0;
-}
-
 void
 form_start(struct tw_req *req, struct tw_form *form)
 {
@@ -720,7 +708,8 @@ case_action(struct tw_req *req)
 	case TW_OK:
 		/* A case routed out of the staff member's directorate is
 		 * no longer theirs to see: back to the queue, with a notice. */
-		if (in.action == TW_ACT_ROUTE && tw_role_scoped(req->staff.role))
+		if (in.action == TW_ACT_ROUTE &&
+		    tw_role_scoped(req->staff.role))
 			snprintf(location, sizeof location,
 			    "/agent/cases?routed=%s", number);
 		else
@@ -864,34 +853,9 @@ check_register(struct tw_req *req, struct tw_form *form, double *lat,
 	if (!one_of(tw_form_value(form, "lang"), langs, 2) &&
 	    tw_form_value(form, "lang"))
 		tw_form_error(form, "lang", "Err.Choice", 0);
-	if (tw_form_value(form, "category") &&
-	    !in_list(req->hdf, "Ref.Categories",
-	        tw_form_value(form, "category")))
-		tw_form_error(form, "category", "Err.Choice", 0);
-	if (tw_form_value(form, "wilayat") &&
-	    !in_list(req->hdf, "Ref.Wilayats", tw_form_value(form, "wilayat")))
-		tw_form_error(form, "wilayat", "Err.Choice", 0);
-	switch (tw_coords_check(tw_form_value(form, "lat"),
-	    tw_form_value(form, "lon"), &req->app->config->area, lat, lon)) {
-	case TW_COORDS_OK:
-		*has_coords = 1;
-		break;
-	case TW_COORDS_NONE:
-		*has_coords = 0;
-		break;
-	case TW_COORDS_SWAPPED:
-		tw_form_error(form, "lat", "Err.CoordsSwapped", 0);
-		break;
-	case TW_COORDS_OUTSIDE:
-		tw_form_error(form, "lat", "Err.CoordsOutside", 0);
-		break;
-	case TW_COORDS_HALF:
-		tw_form_error(form, "lat", "Err.CoordsHalf", 0);
-		break;
-	default:
-		tw_form_error(form, "lat", "Err.CoordsInvalid", 0);
-		break;
-	}
+	tw_form_choice(form, "category", "Ref.Categories");
+	tw_form_choice(form, "wilayat", "Ref.Wilayats");
+	*has_coords = tw_form_coords(form, &req->app->config->area, lat, lon);
 }
 
 /* Creates the case of a validated registration and redirects to it. */
@@ -931,8 +895,9 @@ create_registered(struct tw_req *req, struct tw_form *form, const char *nonce,
 	if (err == TW_ERR_CONFLICT) {
 		/* The form was reused for another call: keep what was typed
 		 * and give it a fresh token. */
-		char *message = tw_str_replace(
-		    tw_req_string(req, "Err.FormReused"), "{number}", number);
+		char *message =
+		    tw_str_replace(tw_req_string(req, "Err.FormReused"),
+		        "{number}", number);
 
 		hdf_set_value(req->hdf, "Form.Error.form",
 		    message ? message : "");

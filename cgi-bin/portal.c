@@ -70,18 +70,6 @@ static const struct tw_field survey_fields[] = {
 static const char *const case_types[] = { "complaint", "suggestion", "inquiry",
 	"compliment" };
 
-/* Returns 1 when code is the Code of one of the HDF list's children. */
-static int
-in_list(HDF *hdf, const char *list, const char *code)
-{
-	HDF *item = hdf_get_child(hdf, list);
-
-	for (; code != NULL && item != NULL; item = hdf_obj_next(item))
-		if (strcmp(hdf_get_value(item, "Code", ""), code) == 0)
-			return 1;
-	return 0;
-}
-
 /* Starts a form object with the request's language for its messages. */
 static void
 form_start(struct tw_req *req, struct tw_form *form)
@@ -161,35 +149,9 @@ check_complaint(struct tw_req *req, struct tw_form *form, double *lat,
 		known |= strcmp(type, case_types[i]) == 0;
 	if (type != NULL && !known)
 		tw_form_error(form, "type", "Err.Choice", 0);
-	if (tw_form_value(form, "category") &&
-	    !in_list(req->hdf, "Ref.Categories",
-	        tw_form_value(form, "category")))
-		tw_form_error(form, "category", "Err.Choice", 0);
-	if (tw_form_value(form, "wilayat") &&
-	    !in_list(req->hdf, "Ref.Wilayats", tw_form_value(form, "wilayat")))
-		tw_form_error(form, "wilayat", "Err.Choice", 0);
-
-	*has_coords = 0;
-	switch (tw_coords_check(tw_form_value(form, "lat"),
-	    tw_form_value(form, "lon"), &req->app->config->area, lat, lon)) {
-	case TW_COORDS_OK:
-		*has_coords = 1;
-		break;
-	case TW_COORDS_NONE:
-		break;
-	case TW_COORDS_HALF:
-		tw_form_error(form, "lat", "Err.CoordsHalf", 0);
-		break;
-	case TW_COORDS_SWAPPED:
-		tw_form_error(form, "lat", "Err.CoordsSwapped", 0);
-		break;
-	case TW_COORDS_OUTSIDE:
-		tw_form_error(form, "lat", "Err.CoordsOutside", 0);
-		break;
-	case TW_COORDS_INVALID:
-		tw_form_error(form, "lat", "Err.CoordsInvalid", 0);
-		break;
-	}
+	tw_form_choice(form, "category", "Ref.Categories");
+	tw_form_choice(form, "wilayat", "Ref.Wilayats");
+	*has_coords = tw_form_coords(form, &req->app->config->area, lat, lon);
 }
 
 /* Redirects to the confirmation page of a case, signed so it is ours. */

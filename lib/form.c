@@ -204,3 +204,48 @@ tw_form_free(struct tw_form *form)
 		form->values[i] = NULL;
 	}
 }
+
+/*
+ * Records Err.Choice on field unless its value is the Code of one of the
+ * children of list in the form's HDF, such as Ref.Categories. An empty
+ * field is left to the input table's required flag.
+ */
+void
+tw_form_choice(struct tw_form *form, const char *field, const char *list)
+{
+	const char *value = tw_form_value(form, field);
+	HDF *item = hdf_get_child(form->hdf, list);
+
+	if (value == NULL)
+		return;
+	for (; item != NULL; item = hdf_obj_next(item))
+		if (strcmp(hdf_get_value(item, "Code", ""), value) == 0)
+			return;
+	tw_form_error(form, field, "Err.Choice", 0);
+}
+
+/*
+ * Checks the optional lat and lon fields against the service area and
+ * records any failure on the lat field. Returns 1 with the values in
+ * lat_out and lon_out when both were given and are valid, 0 otherwise.
+ */
+int
+tw_form_coords(struct tw_form *form, const struct tw_area *area,
+    double *lat_out, double *lon_out)
+{
+	static const char *const keys[] = {
+		[TW_COORDS_HALF] = "Err.CoordsHalf",
+		[TW_COORDS_INVALID] = "Err.CoordsInvalid",
+		[TW_COORDS_SWAPPED] = "Err.CoordsSwapped",
+		[TW_COORDS_OUTSIDE] = "Err.CoordsOutside",
+	};
+	enum tw_coords result;
+
+	result = tw_coords_check(tw_form_value(form, "lat"),
+	    tw_form_value(form, "lon"), area, lat_out, lon_out);
+	if (result == TW_COORDS_OK)
+		return 1;
+	if (result != TW_COORDS_NONE)
+		tw_form_error(form, "lat", keys[result], 0);
+	return 0;
+}

@@ -20,6 +20,7 @@
 
 #include "tawasul.h"
 
+/* clang-format off */
 #define QUEUE_OPEN \
 	"('new', 'registered', 'assigned', 'in_progress', 'reopened'," \
 	" 'referred')"
@@ -112,6 +113,7 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " GROUP BY c.status"},
 	[SQL_CUSTOMER_ID] = {"SELECT id FROM customers WHERE mobile = ?"},
 };
+/* clang-format on */
 
 /*
  * Turns words a person typed into a boolean-mode FULLTEXT query that
@@ -164,17 +166,17 @@ tw_search_expression(const char *text)
 static void
 bind_filters(const struct tw_queue_filter *f, struct tw_param *p)
 {
-	const char *text[] = {f->status, f->directorate, f->category,
-	    f->wilayat, f->channel, f->priority};
+	const char *text[] = { f->status, f->directorate, f->category,
+		f->wilayat, f->channel, f->priority };
 	size_t i;
 
 	for (i = 0; i < 6; i++)
 		p[2 * i] = p[2 * i + 1] = TW_P_STR(text[i]);
 	p[12] = p[13] = f->overdue ? TW_P_INT(1) : TW_P_NULL;
-	p[14] = p[15] = f->assigned_to > 0 ? TW_P_INT(f->assigned_to) :
-	    TW_P_NULL;
-	p[16] = p[17] = f->customer_id > 0 ? TW_P_INT(f->customer_id) :
-	    TW_P_NULL;
+	p[14] = p[15] = f->assigned_to > 0 ? TW_P_INT(f->assigned_to)
+	                                   : TW_P_NULL;
+	p[16] = p[17] = f->customer_id > 0 ? TW_P_INT(f->customer_id)
+	                                   : TW_P_NULL;
 	p[18] = p[19] = TW_P_STR(f->number);
 	p[20] = p[21] = f->calls ? TW_P_INT(1) : TW_P_NULL;
 }
@@ -209,9 +211,9 @@ static void
 fill_rows(const struct tw_rows *rows, size_t shown, enum tw_lang lang,
     const char *tz, HDF *out)
 {
-	const char *names[] = {"Number", "Status", "Priority", "Type",
-	    "Channel", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	    "Summary", NULL, "Overdue", "Assignee", "ResolvedDays"};
+	const char *names[] = { "Number", "Status", "Priority", "Type",
+		"Channel", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+		"Summary", NULL, "Overdue", "Assignee", "ResolvedDays" };
 	char when[32];
 
 	names[7 + (lang == TW_LANG_EN)] = "Category";
@@ -231,8 +233,8 @@ fill_rows(const struct tw_rows *rows, size_t shown, enum tw_lang lang,
 
 /* Fills Queue.Counts.<status> for the filters without the status one. */
 static enum tw_err
-fill_counts(struct tw_db *db, const struct tw_queue_filter *f,
-    const char *expr, HDF *out)
+fill_counts(struct tw_db *db, const struct tw_queue_filter *f, const char *expr,
+    HDF *out)
 {
 	struct tw_queue_filter all = *f;
 	struct tw_param p[23];
@@ -243,8 +245,9 @@ fill_counts(struct tw_db *db, const struct tw_queue_filter *f,
 	all.status = NULL;
 	bind_filters(&all, p);
 	p[22] = TW_P_STR(expr);
-	if ((err = tw_db_query(db, &stmts[expr ? SQL_COUNTS_SEARCH :
-		 SQL_COUNTS], p, expr ? 23 : 22, &rows)) != TW_OK)
+	if ((err = tw_db_query(db,
+	         &stmts[expr ? SQL_COUNTS_SEARCH : SQL_COUNTS], p,
+	         expr ? 23 : 22, &rows)) != TW_OK)
 		return err;
 	for (size_t r = 0; r < rows->nrows; r++) {
 		hdf_set_valuef(out, "Queue.Counts.%s=%s",
@@ -277,8 +280,7 @@ tw_queue_fill(struct tw_db *db, const struct tw_queue_filter *f,
 
 	if (f->after != NULL && split_cursor(f->after, when, &after_id) != 0)
 		return TW_ERR_INPUT;
-	if (f->words != NULL && (expr = tw_search_expression(f->words)) ==
-	    NULL)
+	if (f->words != NULL && (expr = tw_search_expression(f->words)) == NULL)
 		return TW_ERR_INPUT;
 	bind_filters(f, p);
 	if (expr != NULL)
@@ -289,14 +291,15 @@ tw_queue_fill(struct tw_db *db, const struct tw_queue_filter *f,
 	which = (expr ? SQL_SEARCH_NEWEST : SQL_LIST_NEWEST) + f->sort;
 	err = tw_db_query(db, &stmts[which], p, n + 5, &rows);
 	if (err == TW_OK) {
-		shown = rows->nrows > (size_t)f->page_size ?
-		    (size_t)f->page_size : rows->nrows;
+		shown = rows->nrows > (size_t)f->page_size
+		    ? (size_t)f->page_size
+		    : rows->nrows;
 		fill_rows(rows, shown, lang, tz, out);
 		hdf_set_valuef(out, "Queue.Shown=%zu", shown);
 		if (rows->nrows > shown && shown > 0) {
 			snprintf(cursor, sizeof cursor, "%s|%s",
 			    tw_rows_get(rows, shown - 1,
-				f->sort == TW_SORT_DUE ? 6 : 5),
+			        f->sort == TW_SORT_DUE ? 6 : 5),
 			    tw_rows_get(rows, shown - 1, 14));
 			hdf_set_value(out, "Queue.Next", cursor);
 		}
@@ -311,7 +314,7 @@ tw_queue_fill(struct tw_db *db, const struct tw_queue_filter *f,
 enum tw_err
 tw_customer_id(struct tw_db *db, const char *mobile, long long *id)
 {
-	struct tw_param p[] = {TW_P_STR(mobile)};
+	struct tw_param p[] = { TW_P_STR(mobile) };
 	struct tw_rows *rows;
 	enum tw_err err;
 

@@ -112,6 +112,9 @@ const char *tw_form_value(const struct tw_form *, const char *name);
 void tw_form_error(struct tw_form *, const char *field, const char *key,
     size_t limit);
 void tw_form_free(struct tw_form *);
+void tw_form_choice(struct tw_form *, const char *field, const char *list);
+int tw_form_coords(struct tw_form *, const struct tw_area *, double *lat,
+    double *lon);
 
 /* token.c: random tokens, HMAC and the two tokens of a public form. */
 enum tw_err tw_random_token(char *out, size_t outsz, size_t nbytes);

@@ -48,6 +48,11 @@ static const char *const messages[][2] = {
 	{ "Err.CaseNumber", "A case number has eight digits." },
 	{ "Err.CaseNumberMistyped", "A digit of the case number is wrong." },
 	{ "Err.Encoding", "The text contains invalid characters." },
+	{ "Err.Choice", "Choose one of the options." },
+	{ "Err.CoordsHalf", "Give both or neither." },
+	{ "Err.CoordsInvalid", "Not valid coordinates." },
+	{ "Err.CoordsSwapped", "Swapped." },
+	{ "Err.CoordsOutside", "Outside the area." },
 };
 
 static HDF *hdf;
@@ -419,6 +424,109 @@ START_TEST(test_form_free_clears_values)
 }
 END_TEST
 
+/* The choice and coordinate checks run on a form of three fields. */
+static const struct tw_field place_fields[] = {
+	{ "category", TW_FIELD_CODE, 0, 0, 16 },
+	{ "lat", TW_FIELD_DECIMAL, 0, 0, 24 },
+	{ "lon", TW_FIELD_DECIMAL, 0, 0, 24 },
+};
+
+static const struct tw_area muscat = { 22.4, 23.9, 57.7, 59.4 };
+
+static void
+read_place(const char *category, const char *lat, const char *lon)
+{
+	if (category != NULL)
+		set_query("category", category);
+	if (lat != NULL)
+		set_query("lat", lat);
+	if (lon != NULL)
+		set_query("lon", lon);
+	ck_assert_ptr_null(hdf_set_value(hdf, "Ref.Cats.0.Code", "pothole"));
+	ck_assert_ptr_null(hdf_set_value(hdf, "Ref.Cats.1.Code", "snakes"));
+	form.strings = strings;
+	tw_form_read(&form, place_fields, NCASES(place_fields), hdf);
+}
+
+START_TEST(test_form_choice_known)
+{
+	read_place("snakes", NULL, NULL);
+	tw_form_choice(&form, "category", "Ref.Cats");
+	ck_assert_ptr_null(error_of("category"));
+	ck_assert_int_eq(form.nerrors, 0);
+}
+END_TEST
+
+START_TEST(test_form_choice_unknown)
+{
+	read_place("ufo", NULL, NULL);
+	tw_form_choice(&form, "category", "Ref.Cats");
+	ck_assert_str_eq(error_of("category"), "Choose one of the options.");
+	ck_assert_int_eq(form.nerrors, 1);
+}
+END_TEST
+
+START_TEST(test_form_choice_empty_list)
+{
+	read_place("pothole", NULL, NULL);
+	tw_form_choice(&form, "category", "Ref.Missing");
+	ck_assert_ptr_nonnull(error_of("category"));
+}
+END_TEST
+
+START_TEST(test_form_choice_absent_field)
+{
+	read_place(NULL, NULL, NULL);
+	tw_form_choice(&form, "category", "Ref.Cats");
+	ck_assert_ptr_null(error_of("category"));
+}
+END_TEST
+
+START_TEST(test_form_coords_valid)
+{
+	double lat = 0, lon = 0;
+
+	read_place(NULL, "23.588", "58.3829");
+	ck_assert_int_eq(tw_form_coords(&form, &muscat, &lat, &lon), 1);
+	ck_assert_double_eq_tol(lat, 23.588, 1e-9);
+	ck_assert_double_eq_tol(lon, 58.3829, 1e-9);
+	ck_assert_ptr_null(error_of("lat"));
+}
+END_TEST
+
+START_TEST(test_form_coords_none)
+{
+	double lat = 0, lon = 0;
+
+	read_place(NULL, NULL, NULL);
+	ck_assert_int_eq(tw_form_coords(&form, &muscat, &lat, &lon), 0);
+	ck_assert_ptr_null(error_of("lat"));
+	ck_assert_int_eq(form.nerrors, 0);
+}
+END_TEST
+
+static const struct {
+	const char *lat, *lon, *message;
+} coords_bad[] = {
+	{ "23.5", NULL, "Give both or neither." },
+	{ NULL, "58.4", "Give both or neither." },
+	{ "58.4", "23.6", "Swapped." },
+	{ "25.2", "55.3", "Outside the area." },
+	{ "91", "58.4", "Not valid coordinates." },
+	{ "23.5", "181", "Not valid coordinates." },
+};
+
+START_TEST(test_form_coords_rejected)
+{
+	double lat = 0, lon = 0;
+
+	read_place(NULL, coords_bad[_i].lat, coords_bad[_i].lon);
+	ck_assert_int_eq(tw_form_coords(&form, &muscat, &lat, &lon), 0);
+	ck_assert_ptr_nonnull(error_of("lat"));
+	ck_assert_str_eq(error_of("lat"), coords_bad[_i].message);
+}
+END_TEST
+
 static Suite *
 form_suite(void)
 {
@@ -454,6 +562,18 @@ form_suite(void)
 	tcase_add_loop_test(tc, test_form_rejects_invalid_utf8, 0,
 	    NCASES(encodings_bad));
 	tcase_add_loop_test(tc, test_form_rejects_value, 0, NCASES(values_bad));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("place");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_form_choice_known);
+	tcase_add_test(tc, test_form_choice_unknown);
+	tcase_add_test(tc, test_form_choice_empty_list);
+	tcase_add_test(tc, test_form_choice_absent_field);
+	tcase_add_test(tc, test_form_coords_valid);
+	tcase_add_test(tc, test_form_coords_none);
+	tcase_add_loop_test(tc, test_form_coords_rejected, 0,
+	    NCASES(coords_bad));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("api");
