@@ -281,9 +281,14 @@ static const struct {
 
 #define REPORT_CELLS (sizeof report_cells / sizeof report_cells[0])
 
-/* Formats the cells of report row i into cells (REPORT_CELLS of 128 bytes). */
+/* Bytes of one report cell: a display name of 100 characters in UTF-8
+ * takes up to 400. */
+#define CELL_MAX 512
+
+/* Formats the cells of report row i into cells (REPORT_CELLS of CELL_MAX
+ * bytes). */
 static void
-format_row(const struct tw_rows *rows, size_t i, char cells[][128])
+format_row(const struct tw_rows *rows, size_t i, char cells[][CELL_MAX])
 {
 	static const enum tw_qa_column direct[] = { TW_QA_KEY, TW_QA_NAME,
 		TW_QA_CASES, TW_QA_SAMPLED, TW_QA_SCORED };
@@ -296,21 +301,22 @@ format_row(const struct tw_rows *rows, size_t i, char cells[][128])
 	for (size_t c = 0; c < nitems(direct); c++) {
 		const char *v = tw_rows_get(rows, i, direct[c]);
 
-		snprintf(cells[c], 128, "%s", v ? v : "");
+		snprintf(cells[c], CELL_MAX, "%s", v ? v : "");
 	}
-	format_average(tw_rows_get(rows, i, TW_QA_SOFT_SKILLS), cells[5], 128);
+	format_average(tw_rows_get(rows, i, TW_QA_SOFT_SKILLS), cells[5],
+	    CELL_MAX);
 	format_average(tw_rows_get(rows, i, TW_QA_TIME_TO_SOLVE), cells[6],
-	    128);
+	    CELL_MAX);
 	format_average(tw_rows_get(rows, i, TW_QA_SERVICE_QUALITY), cells[7],
-	    128);
-	snprintf(cells[8], 128, "%lld", sent);
-	snprintf(cells[9], 128, "%lld", answered);
-	format_share(answered, sent, cells[10], 128);
+	    CELL_MAX);
+	snprintf(cells[8], CELL_MAX, "%lld", sent);
+	snprintf(cells[9], CELL_MAX, "%lld", answered);
+	format_share(answered, sent, cells[10], CELL_MAX);
 	format_average(tw_rows_get(rows, i, TW_QA_SATISFACTION), cells[11],
-	    128);
-	snprintf(cells[12], 128, "%lld", confirmed);
-	snprintf(cells[13], 128, "%lld", resolved);
-	format_share(confirmed, resolved, cells[14], 128);
+	    CELL_MAX);
+	snprintf(cells[12], CELL_MAX, "%lld", confirmed);
+	snprintf(cells[13], CELL_MAX, "%lld", resolved);
+	format_share(confirmed, resolved, cells[14], CELL_MAX);
 }
 
 /*
@@ -344,7 +350,7 @@ static enum tw_err
 send_csv(struct tw_req *req, const struct tw_rows *rows, const char *group,
     const char *month)
 {
-	char cells[REPORT_CELLS][128], disposition[96];
+	char cells[REPORT_CELLS][CELL_MAX], disposition[96];
 
 	string_clear(&req->body);
 	string_init(&req->body);
@@ -369,7 +375,7 @@ send_csv(struct tw_req *req, const struct tw_rows *rows, const char *group,
 static void
 fill_report(struct tw_req *req, const struct tw_rows *rows)
 {
-	char cells[REPORT_CELLS][128];
+	char cells[REPORT_CELLS][CELL_MAX];
 
 	for (size_t i = 0; i < rows->nrows; i++) {
 		format_row(rows, i, cells);

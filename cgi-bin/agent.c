@@ -322,8 +322,8 @@ login_post(struct tw_req *req)
 		    tw_req_string(req,
 		        status == 429 ? "Agent.Login.Throttled"
 		                      : "Agent.Login.Wrong"));
-		tw_log_warn("login failed for %s from %s: %s",
-		    tw_form_value(&form, "username"), addr ? addr : "?",
+		/* The username is left out: people type passwords into it. */
+		tw_log_warn("login failed from %s: %s", addr ? addr : "?",
 		    status == 429 ? "throttled" : "wrong credentials");
 	}
 	tw_form_free(&form);

@@ -37,8 +37,8 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " updated_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"
 	    " ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id),"
 	    " name = COALESCE(name, VALUES(name)),"
-	    " email = COALESCE(VALUES(email), email),"
-	    " lang = VALUES(lang), updated_at = UTC_TIMESTAMP()"},
+	    " email = COALESCE(email, VALUES(email)),"
+	    " updated_at = UTC_TIMESTAMP()"},
 	[SQL_CASE_INSERT] = {
 	    "INSERT INTO cases (type, channel, status, priority, category_id,"
 	    " directorate_id, wilayat_id, customer_id, contact_name, lang,"
@@ -46,8 +46,7 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " description, form_token, registered_by, created_at, updated_at,"
 	    " due_at) VALUES (?, ?, 'registered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	    " ?, ?,"
-	    " UTC_TIMESTAMP(), UTC_TIMESTAMP(),"
-	    " DATE_ADD(UTC_TIMESTAMP(), INTERVAL ? HOUR))"},
+	    " ?, ?, ?)"},
 	[SQL_CASE_SET_NUMBER] = {
 	    "UPDATE cases SET number = ? WHERE id = ?"},
 	[SQL_CASE_BY_FORM_TOKEN] = {
@@ -191,12 +190,35 @@ queue_receipt(struct tw_db *db, HDF *strings, unsigned long long case_id,
 	return err;
 }
 
+/* Sets the creation time from the database's clock and the due time
+ * from the category's SLA in working hours (wall clock when urgent). */
+static enum tw_err
+case_times(struct tw_db *db, const struct category_rules *rules,
+    char created[20], char due[20])
+{
+	time_t now, at;
+	enum tw_err err;
+
+	if ((err = tw_sla_db_now(db, &now)) != TW_OK ||
+	    (err = tw_sla_case_due(db, now, rules->sla_hours,
+	         tw_sla_continuous(rules->priority, 0), &at)) != TW_OK)
+		return err;
+	tw_sla_format(now, created);
+	tw_sla_format(at, due);
+	return TW_OK;
+}
+
 /* Inserts the case row; returns its id through case_id. */
 static enum tw_err
 insert_case(struct tw_db *db, const struct tw_case_new *c,
     const struct category_rules *rules, long long wilayat,
     unsigned long long customer_id, unsigned long long *case_id)
 {
+	char created[20], due[20];
+	enum tw_err err;
+
+	if ((err = case_times(db, rules, created, due)) != TW_OK)
+		return err;
 	struct tw_param p[] = {
 		TW_P_STR(c->type),
 		TW_P_STR(c->channel),
@@ -213,10 +235,12 @@ insert_case(struct tw_db *db, const struct tw_case_new *c,
 		TW_P_STR(c->description),
 		TW_P_STR(c->form_token),
 		c->registered_by > 0 ? TW_P_INT(c->registered_by) : TW_P_NULL,
-		TW_P_INT(rules->sla_hours),
+		TW_P_STR(created),
+		TW_P_STR(created),
+		TW_P_STR(due),
 	};
 
-	return tw_db_exec(db, &stmts[SQL_CASE_INSERT], p, 16, case_id);
+	return tw_db_exec(db, &stmts[SQL_CASE_INSERT], p, 18, case_id);
 }
 
 /*

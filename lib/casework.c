@@ -32,6 +32,9 @@ enum casework_stmt {
 	SQL_CUSTOMER_BY_MOBILE,
 	SQL_CUSTOMER_CASES,
 	SQL_CASE_BRIEF,
+	SQL_CASE_CLOCK,
+	SQL_CASE_PAUSE,
+	SQL_CASE_RESUME,
 	SQL_MAX
 };
 
@@ -54,7 +57,9 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " u.mobile, COALESCE(c.contact_name, u.name), u.email,"
 	    " a.display_name, o.number,"
 	    " c.due_at < UTC_TIMESTAMP() AND c.status IN " OPEN_STATES ","
-	    " TIMESTAMPDIFF(MINUTE, c.due_at, UTC_TIMESTAMP()), c.lang"
+	    " TIMESTAMPDIFF(MINUTE, c.due_at, UTC_TIMESTAMP()), c.lang,"
+	    " (SELECT MAX(e.level) FROM case_escalations e"
+	    " WHERE e.case_id = c.id)"
 	    " FROM cases c JOIN directorates d ON d.id = c.directorate_id"
 	    " JOIN categories k ON k.id = c.category_id"
 	    " JOIN customers u ON u.id = c.customer_id"
@@ -87,7 +92,7 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " version = version + 1 WHERE id = ? AND version = ?"},
 	[SQL_SET_CATEGORY] = {
 	    "UPDATE cases SET category_id = ?,"
-	    " due_at = DATE_ADD(created_at, INTERVAL ? HOUR),"
+	    " due_at = ?,"
 	    " updated_at = UTC_TIMESTAMP(), version = version + 1"
 	    " WHERE id = ? AND version = ?"},
 	[SQL_DIRECTORATE_BY_CODE] = {
@@ -101,9 +106,11 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " AND role IN ('officer', 'head', 'field')"
 	    " ORDER BY role, display_name"},
 	[SQL_CATEGORY_BY_CODE] = {
-	    "SELECT id, sla_hours FROM categories WHERE code = ? AND active = 1"},
+	    "SELECT id, sla_hours, priority FROM categories"
+	    " WHERE code = ? AND active = 1"},
 	[SQL_CASE_BY_NUMBER] = {
-	    "SELECT id, duplicate_of FROM cases WHERE number = ?"},
+	    "SELECT id, duplicate_of, directorate_id FROM cases"
+	    " WHERE number = ?"},
 	[SQL_CUSTOMER_BY_MOBILE] = {
 	    "SELECT id, mobile, name, email, lang, created_at FROM customers"
 	    " WHERE mobile = ?"},
@@ -117,6 +124,17 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " c.description FROM cases c"
 	    " JOIN categories k ON k.id = c.category_id"
 	    " LEFT JOIN wilayats w ON w.id = c.wilayat_id WHERE c.id = ?"},
+	[SQL_CASE_CLOCK] = {
+	    "SELECT TIMESTAMPDIFF(SECOND, '1970-01-01', c.created_at),"
+	    " TIMESTAMPDIFF(SECOND, '1970-01-01', c.due_at),"
+	    " TIMESTAMPDIFF(SECOND, '1970-01-01', c.paused_at),"
+	    " TIMESTAMPDIFF(SECOND, '1970-01-01', UTC_TIMESTAMP()), k.priority"
+	    " FROM cases c JOIN categories k ON k.id = c.category_id"
+	    " WHERE c.id = ?"},
+	[SQL_CASE_PAUSE] = {
+	    "UPDATE cases SET paused_at = ? WHERE id = ? AND paused_at IS NULL"},
+	[SQL_CASE_RESUME] = {
+	    "UPDATE cases SET due_at = ?, paused_at = NULL WHERE id = ?"},
 };
 /* clang-format on */
 
@@ -508,8 +526,11 @@ do_duplicate(struct tw_db *db, const struct locked_case *c,
 	if ((err = lookup_id(db, SQL_CASE_BY_NUMBER, in->value, &original,
 	         &rows)) != TW_OK)
 		return err;
-	/* The original must be another case that is not itself a copy. */
-	err = original == c->id || tw_rows_get(rows, 0, 1) != NULL
+	/* The original must be another case that is not itself a copy,
+	 * and one the staff member may see: otherwise the answer is the
+	 * same as for a number that does not exist. */
+	err = original == c->id || tw_rows_get(rows, 0, 1) != NULL ||
+	        !tw_can(staff, TW_ACT_VIEW, atoll(tw_rows_get(rows, 0, 2)))
 	    ? TW_ERR_INPUT
 	    : TW_OK;
 	tw_rows_free(rows);
@@ -524,22 +545,107 @@ do_duplicate(struct tw_db *db, const struct locked_case *c,
 	return tw_event_add(db, (unsigned long long)original, &link);
 }
 
-/* Changes the category and recomputes the due time from its SLA. */
+/* The service-level clock of a locked case, in UTC seconds. */
+struct case_clock {
+	time_t created, due, paused_at, now;
+	int has_due, is_paused;
+	int continuous; /* 1 when the category counts wall-clock hours */
+};
+
+/* Reads the clock of case id. Returns TW_OK, TW_ERR_NOTFOUND or
+ * TW_ERR_DB. */
+static enum tw_err
+read_clock(struct tw_db *db, long long id, struct case_clock *k)
+{
+	struct tw_param p[] = { TW_P_INT(id) };
+	struct tw_rows *rows;
+	enum tw_err err;
+
+	if ((err = tw_db_query(db, &stmts[SQL_CASE_CLOCK], p, 1, &rows)) !=
+	    TW_OK)
+		return err;
+	if (rows->nrows != 1) {
+		tw_rows_free(rows);
+		return TW_ERR_NOTFOUND;
+	}
+	k->created = (time_t)atoll(tw_rows_get(rows, 0, 0));
+	k->has_due = tw_rows_get(rows, 0, 1) != NULL;
+	k->due = k->has_due ? (time_t)atoll(tw_rows_get(rows, 0, 1)) : 0;
+	k->is_paused = tw_rows_get(rows, 0, 2) != NULL;
+	k->paused_at = k->is_paused ? (time_t)atoll(tw_rows_get(rows, 0, 2))
+	                            : 0;
+	k->now = (time_t)atoll(tw_rows_get(rows, 0, 3));
+	k->continuous = tw_sla_continuous(tw_rows_get(rows, 0, 4), 0);
+	tw_rows_free(rows);
+	return TW_OK;
+}
+
+/*
+ * Stops the clock of a case moving to referred (it waits on another
+ * organisation) and restarts it when the case leaves referred, moving
+ * the due time later by the working time of the pause. Other state
+ * changes leave the clock alone.
+ */
+static enum tw_err
+pause_or_resume(struct tw_db *db, const struct locked_case *c, enum tw_state to)
+{
+	struct case_clock k;
+	char at[20];
+	time_t due;
+	enum tw_err err;
+
+	if (to == TW_STATE_MAX || to == c->status ||
+	    (to != TW_STATE_REFERRED && c->status != TW_STATE_REFERRED))
+		return TW_OK;
+	if ((err = read_clock(db, c->id, &k)) != TW_OK)
+		return err;
+	if (to == TW_STATE_REFERRED) {
+		tw_sla_format(k.now, at);
+		struct tw_param pause[] = { TW_P_STR(at), TW_P_INT(c->id) };
+		return tw_db_exec(db, &stmts[SQL_CASE_PAUSE], pause, 2, NULL);
+	}
+	if (!k.is_paused || !k.has_due)
+		return TW_OK;
+	if ((err = tw_sla_case_resume(db, k.due, k.paused_at, k.now,
+	         k.continuous, &due)) != TW_OK)
+		return err;
+	tw_sla_format(due, at);
+	struct tw_param resume[] = { TW_P_STR(at), TW_P_INT(c->id) };
+	return tw_db_exec(db, &stmts[SQL_CASE_RESUME], resume, 2, NULL);
+}
+
+/*
+ * Changes the category and recomputes the due time from its SLA,
+ * counted from the case's creation.
+ * NOTE: the recomputed due time drops the time of earlier pauses in
+ * referred, so a case referred before its category changed loses that
+ * extension.
+ */
 static enum tw_err
 do_category(struct tw_db *db, const struct locked_case *c,
     const struct tw_action_input *in)
 {
 	struct tw_rows *rows = NULL;
-	long long category;
+	struct case_clock k;
+	long long category, hours;
+	int continuous;
+	char due_at[20];
+	time_t due;
 	enum tw_err err;
 
 	if ((err = lookup_id(db, SQL_CATEGORY_BY_CODE, in->value, &category,
 	         &rows)) != TW_OK)
 		return err;
-	struct tw_param p[] = { TW_P_INT(category),
-		TW_P_INT(atoll(tw_rows_get(rows, 0, 1))), TW_P_INT(c->id),
-		TW_P_INT(in->version) };
+	hours = atoll(tw_rows_get(rows, 0, 1));
+	continuous = tw_sla_continuous(tw_rows_get(rows, 0, 2), 0);
 	tw_rows_free(rows);
+	if ((err = read_clock(db, c->id, &k)) != TW_OK ||
+	    (err = tw_sla_case_due(db, k.created, hours, continuous, &due)) !=
+	        TW_OK)
+		return err;
+	tw_sla_format(due, due_at);
+	struct tw_param p[] = { TW_P_INT(category), TW_P_STR(due_at),
+		TW_P_INT(c->id), TW_P_INT(in->version) };
 	return update_case(db, SQL_SET_CATEGORY, p, 4);
 }
 
@@ -618,9 +724,12 @@ record_action(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	/* Notes of routing, priority and category changes stay internal,
 	 * and say what the value became. */
 	if (in->action == TW_ACT_ROUTE || in->action == TW_ACT_PRIORITY ||
-	    in->action == TW_ACT_CATEGORY || in->action == TW_ACT_ASSIGN ||
-	    in->action == TW_ACT_DUPLICATE)
+	    in->action == TW_ACT_CATEGORY || in->action == TW_ACT_ASSIGN)
 		ev.note = in->value;
+	/* The resident sees that the case was merged, not the number of
+	 * another resident's case; staff see it as duplicate_of. */
+	if (in->action == TW_ACT_DUPLICATE)
+		ev.note = NULL;
 	if ((err = tw_event_add(db, (unsigned long long)c->id, &ev)) != TW_OK)
 		return err;
 	if (in->action == TW_ACT_REPLY)
@@ -663,6 +772,8 @@ tw_case_apply(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 		err = TW_ERR_CONFLICT;
 	if (err == TW_OK)
 		err = apply_change(db, strings, &c, in, staff);
+	if (err == TW_OK)
+		err = pause_or_resume(db, &c, action_target(in->action));
 	if (err == TW_OK)
 		err = record_action(db, strings, &c, in, staff, is_public);
 	return err;
@@ -777,7 +888,7 @@ fill_detail(const struct tw_rows *rows, enum tw_lang lang, const char *tz,
 		"Lon", "Description", "Version", "DirectorateId", "Directorate",
 		NULL, NULL, "Category", NULL, NULL, NULL, NULL, "Mobile",
 		"Name", "Email", "Assignee", "DuplicateOf", "Overdue",
-		"MinutesLate", "Lang" };
+		"MinutesLate", "Lang", "Escalation" };
 	const char *labels[][2] = { { "DirectorateName", NULL },
 		{ "CategoryName", NULL }, { "Wilayat", NULL } };
 	const int first[] = { 16, 19, 21 };

@@ -476,6 +476,40 @@ has_escaped_nul(const char *text, size_t len)
 }
 
 /*
+ * Returns 1 when a field name of an urlencoded string, decoded, has an
+ * empty part between dots ("a..b", ".a", "a."). ClearSilver cannot store
+ * such a name and writes the raw value to standard error, which is the
+ * log, so the request is refused instead.
+ */
+static int
+has_bad_field_name(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	char name[256];
+
+	while (p < end) {
+		const char *amp = memchr(p, '&', end - p);
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', stop - p);
+		size_t n = (size_t)((eq ? eq : stop) - p);
+
+		if (n > 0 && n < sizeof name) {
+			memcpy(name, p, n);
+			name[n] = '\0';
+			for (char *c = name; *c; c++)
+				if (*c == '+')
+					*c = ' ';
+			cgi_url_unescape(name);
+			if (name[0] == '.' || strstr(name, "..") != NULL ||
+			    name[strlen(name) - 1] == '.')
+				return 1;
+		}
+		p = stop + 1;
+	}
+	return 0;
+}
+
+/*
  * Marks in Request.Nul.<name> each field of an urlencoded body whose
  * value holds a NUL byte, raw or escaped: ClearSilver decodes values
  * into C strings and would silently cut the text at the NUL, so
@@ -554,14 +588,19 @@ parse_request(struct tw_req *req)
 		return -1;
 	}
 	query = tw_req_env(req, "QUERY_STRING");
-	if (query != NULL && has_escaped_nul(query, strlen(query))) {
-		tw_log_warn("rejected: NUL byte in the query string");
+	if (query != NULL &&
+	    (has_escaped_nul(query, strlen(query)) ||
+	        has_bad_field_name(query, strlen(query)))) {
+		tw_log_warn("rejected: NUL byte or malformed field name in the "
+		            "query string");
 		req->hdf = hdf;
 		req->status = 400;
 		return -1;
 	}
 	req->status = 400;
-	if (read_form_body(req, length ? atol(length) : 0) != 0) {
+	if (read_form_body(req, length ? atol(length) : 0) != 0 ||
+	    (req->raw_body != NULL &&
+	        has_bad_field_name(req->raw_body, req->raw_len))) {
 		tw_log_warn("rejected: request body unreadable (status %d)",
 		    req->status);
 		req->hdf = hdf;

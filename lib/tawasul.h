@@ -817,4 +817,50 @@ enum tw_err tw_survey_answer(struct tw_db *, HDF *strings[TW_LANG_MAX],
 enum tw_err tw_survey_remind(struct tw_db *, HDF *strings[TW_LANG_MAX],
     struct tw_remind_counts *);
 
+/* sla.c: due times in working hours of the calendar in the database. */
+struct tw_sla_day {
+	int working; /* 1 on a working day */
+	long starts; /* opening, seconds after local midnight */
+	long ends; /* closing, seconds after local midnight */
+};
+
+struct tw_sla_calendar {
+	struct tw_sla_day week[7]; /* Sunday 0 */
+	long *holidays; /* sorted local days since 1970-01-01 */
+	size_t nholidays;
+};
+
+enum tw_err tw_sla_add(const struct tw_sla_calendar *, time_t start,
+    long long seconds, time_t *out);
+enum tw_err tw_sla_due(const struct tw_sla_calendar *, time_t start,
+    long long hours, int continuous, time_t *due);
+long long tw_sla_working_seconds(const struct tw_sla_calendar *, time_t from,
+    time_t to);
+long long tw_sla_paused_seconds(const struct tw_sla_calendar *,
+    time_t paused_at, time_t resumed_at, int continuous);
+int tw_sla_continuous(const char *priority, int health_safety);
+void tw_sla_format(time_t, char out[20]);
+enum tw_err tw_sla_db_now(struct tw_db *, time_t *now);
+enum tw_err tw_sla_case_due(struct tw_db *, time_t start, long long hours,
+    int continuous, time_t *due);
+enum tw_err tw_sla_case_resume(struct tw_db *, time_t due, time_t paused_at,
+    time_t now, int continuous, time_t *new_due);
+enum tw_err tw_sla_calendar_load(struct tw_db *, struct tw_sla_calendar **);
+void tw_sla_calendar_free(struct tw_sla_calendar *);
+
+/* escalate.c: the escalation of late open cases (bin/tawasul-escalate). */
+struct tw_escalate_config {
+	long warn_percent; /* level 1 when this much of the SLA has passed */
+	long executive_hours; /* level 3 when overdue by this many hours */
+	int dry_run; /* 1: count what would happen, change nothing */
+};
+
+struct tw_escalate_counts {
+	unsigned long escalations; /* case_escalations rows written */
+	unsigned long sms; /* SMS queued to staff */
+};
+
+enum tw_err tw_escalate_run(struct tw_db *, HDF *strings[TW_LANG_MAX],
+    const struct tw_escalate_config *, struct tw_escalate_counts *);
+
 #endif

@@ -4,6 +4,8 @@
 # tw_stop_all stops exactly what was started, by pid.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Logs, sockets, the database and the secrets are the owner's only.
+umask 077
 VAR=${TW_VAR:-$TOP/var}
 PORT=${PORT:-8080}
 WORKERS=${TW_WORKERS:-4}

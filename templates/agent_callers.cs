@@ -7,7 +7,7 @@
   </form><?cs
 if:Customer.Id ?>
   <section class="result" id="profile">
-    <h2><?cs alt:Customer.Name ?><?cs var:Customer.Mobile ?><?cs /alt ?></h2>
+    <h2><?cs if:Customer.Name ?><?cs var:Customer.Name ?><?cs else ?><?cs var:Customer.Mobile ?><?cs /if ?></h2>
     <dl class="facts">
       <dt><?cs var:L.Complaint.Mobile ?></dt>
       <dd dir="ltr" id="profile-mobile"><?cs var:Customer.Mobile ?></dd><?cs

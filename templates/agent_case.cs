@@ -22,7 +22,8 @@ if:Form.Error.form ?>
     <dl class="facts">
       <dt><?cs var:L.Track.Status ?></dt>
       <dd><span class="status status-<?cs var:Case.Status ?>" id="case-status" data-status="<?cs var:Case.Status ?>"><?cs var:L.Status[Case.Status] ?></span><?cs
-if:Case.Overdue == "1" ?> <strong class="late" id="case-overdue"><?cs var:L.Agent.Queue.Late ?> (<?cs var:Case.MinutesLate / 60 ?> <?cs var:L.Agent.Case.Hours ?>)</strong><?cs /if ?></dd>
+if:Case.Overdue == "1" ?> <strong class="late" id="case-overdue"><?cs var:L.Agent.Queue.Late ?> (<?cs var:Case.MinutesLate / 60 ?> <?cs var:L.Agent.Case.Hours ?>)</strong><?cs /if ?><?cs
+if:Case.Escalation ?> <span class="escalation" id="case-escalation" data-level="<?cs var:Case.Escalation ?>"><?cs var:L.Agent.Case.Escalation ?> <?cs var:Case.Escalation ?></span><?cs /if ?></dd>
       <dt><?cs var:L.Track.Type ?></dt>
       <dd><?cs var:L.Type[Case.Type] ?></dd>
       <dt><?cs var:L.Agent.Queue.Channel ?></dt>
@@ -46,7 +47,7 @@ if:Case.Lat ?>
       <dd dir="ltr"><?cs var:Case.Lat ?>, <?cs var:Case.Lon ?></dd><?cs
 /if ?>
       <dt><?cs var:L.Agent.Queue.Assignee ?></dt>
-      <dd id="case-assignee"><?cs alt:Case.Assignee ?>—<?cs /alt ?></dd><?cs
+      <dd id="case-assignee"><?cs if:Case.Assignee ?><?cs var:Case.Assignee ?><?cs else ?>—<?cs /if ?></dd><?cs
 if:Case.DuplicateOf ?>
       <dt><?cs var:L.Agent.Case.DuplicateOf ?></dt>
       <dd><a href="/agent/cases/<?cs var:Case.DuplicateOf ?>" dir="ltr"><?cs var:Case.DuplicateOf ?></a></dd><?cs
@@ -77,13 +78,13 @@ if:Case.Mobile ?>
     <ol class="history" id="history"><?cs
 each:e = Case.Events ?>
       <li class="<?cs if:e.Public == "1" ?>public<?cs else ?>internal<?cs /if ?>" data-kind="<?cs var:e.Kind ?>"><time dir="ltr"><?cs var:e.At ?></time>
-        <strong><?cs alt:L.Agent.Event[e.Kind] ?><?cs var:e.Kind ?><?cs /alt ?></strong><?cs
+        <strong><?cs if:L.Agent.Event[e.Kind] ?><?cs var:L.Agent.Event[e.Kind] ?><?cs else ?><?cs var:e.Kind ?><?cs /if ?></strong><?cs
   if:e.To && e.From ?> <span class="move"><?cs var:L.Status[e.From] ?> <?cs if:Page.Dir == "rtl" ?>←<?cs else ?>→<?cs /if ?> <?cs var:L.Status[e.To] ?></span><?cs /if ?>
-        <span class="actor"><?cs alt:e.Actor ?><?cs var:L.Agent.Actor[e.ActorKind] ?><?cs /alt ?></span>
+        <span class="actor"><?cs if:e.Actor ?><?cs var:e.Actor ?><?cs else ?><?cs var:L.Agent.Actor[e.ActorKind] ?><?cs /if ?></span>
         <span class="badge"><?cs if:e.Public == "1" ?><?cs var:L.Agent.Case.Public ?><?cs else ?><?cs var:L.Agent.Case.Internal ?><?cs /if ?></span><?cs
   if:e.Note ?>
         <p class="note" dir="auto"><?cs
-    if:e.Kind == "priority" ?><?cs alt:L.Priority[e.Note] ?><?cs var:e.Note ?><?cs /alt ?><?cs
+    if:e.Kind == "priority" ?><?cs if:L.Priority[e.Note] ?><?cs var:L.Priority[e.Note] ?><?cs else ?><?cs var:e.Note ?><?cs /if ?><?cs
     elif:e.Kind == "route" ?><?cs set:shown = e.Note ?><?cs each:d = Ref.Directorates ?><?cs if:d.Code == e.Note ?><?cs set:shown = d.Name ?><?cs /if ?><?cs /each ?><?cs var:shown ?><?cs
     elif:e.Kind == "category" ?><?cs set:shown = e.Note ?><?cs each:k = Ref.Categories ?><?cs if:k.Code == e.Note ?><?cs set:shown = k.Name ?><?cs /if ?><?cs /each ?><?cs var:shown ?><?cs
     else ?><?cs var:e.Note ?><?cs

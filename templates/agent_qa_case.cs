@@ -37,9 +37,9 @@ if:Page.Done ?>
     <ol class="history" id="history"><?cs
 each:e = Case.Events ?>
       <li class="<?cs if:e.Public == "1" ?>public<?cs else ?>internal<?cs /if ?>" data-kind="<?cs var:e.Kind ?>"><time dir="ltr"><?cs var:e.At ?></time>
-        <strong><?cs alt:L.Agent.Event[e.Kind] ?><?cs var:e.Kind ?><?cs /alt ?></strong><?cs
+        <strong><?cs if:L.Agent.Event[e.Kind] ?><?cs var:L.Agent.Event[e.Kind] ?><?cs else ?><?cs var:e.Kind ?><?cs /if ?></strong><?cs
   if:e.To && e.From ?> <span class="move"><?cs var:L.Status[e.From] ?> <?cs if:Page.Dir == "rtl" ?>←<?cs else ?>→<?cs /if ?> <?cs var:L.Status[e.To] ?></span><?cs /if ?>
-        <span class="actor"><?cs alt:e.Actor ?><?cs var:L.Agent.Actor[e.ActorKind] ?><?cs /alt ?></span><?cs
+        <span class="actor"><?cs if:e.Actor ?><?cs var:e.Actor ?><?cs else ?><?cs var:L.Agent.Actor[e.ActorKind] ?><?cs /if ?></span><?cs
   if:e.Note ?>
         <p class="note" dir="auto"><?cs var:e.Note ?></p><?cs
   /if ?></li><?cs

@@ -62,9 +62,9 @@ each:o = L.Agent.Queue.SortBy ?>
     </p>
   </form>
   <nav class="counts" aria-label="<?cs var:L.Agent.Queue.Counts ?>">
-    <a href="/agent/cases?<?cs var:Queue.BaseQuery ?>"<?cs if:!Form.Value.status ?> aria-current="true"<?cs /if ?>><?cs var:L.Agent.Queue.All ?> <span class="count" id="count-all"><?cs alt:Queue.Total ?>0<?cs /alt ?></span></a><?cs
+    <a href="/agent/cases?<?cs var:Queue.BaseQuery ?>"<?cs if:!Form.Value.status ?> aria-current="true"<?cs /if ?>><?cs var:L.Agent.Queue.All ?> <span class="count" id="count-all"><?cs if:Queue.Total ?><?cs var:Queue.Total ?><?cs else ?>0<?cs /if ?></span></a><?cs
 each:s = L.Status ?>
-    <a href="/agent/cases?<?cs var:Queue.BaseQuery ?><?cs if:Queue.BaseQuery ?>&amp;<?cs /if ?>status=<?cs name:s ?>"<?cs if:Form.Value.status == name(s) ?> aria-current="true"<?cs /if ?>><?cs var:s ?> <span class="count" id="count-<?cs name:s ?>"><?cs alt:Queue.Counts[name(s)] ?>0<?cs /alt ?></span></a><?cs
+    <a href="/agent/cases?<?cs var:Queue.BaseQuery ?><?cs if:Queue.BaseQuery ?>&amp;<?cs /if ?>status=<?cs name:s ?>"<?cs if:Form.Value.status == name(s) ?> aria-current="true"<?cs /if ?>><?cs var:s ?> <span class="count" id="count-<?cs name:s ?>"><?cs if:Queue.Counts[name(s)] ?><?cs var:Queue.Counts[name(s)] ?><?cs else ?>0<?cs /if ?></span></a><?cs
 /each ?>
   </nav><?cs
 if:Queue.Shown > 0 ?>

@@ -42,12 +42,12 @@ if:Report.Month ?>
         <td class="cases"><?cs var:r.Cases ?></td>
         <td class="sampled"><?cs var:r.Sampled ?></td>
         <td class="scored"><?cs var:r.Scored ?></td>
-        <td class="soft_skills"><?cs alt:r.SoftSkills ?>–<?cs /alt ?></td>
-        <td class="time_to_solve"><?cs alt:r.TimeToSolve ?>–<?cs /alt ?></td>
-        <td class="service_quality"><?cs alt:r.ServiceQuality ?>–<?cs /alt ?></td>
-        <td class="response_rate"><?cs if:r.ResponseRate ?><?cs var:r.ResponseRate ?>% <small dir="ltr">(<?cs var:r.Answered ?> / <?cs var:r.Sent ?>)</small><?cs else ?>–<?cs /if ?></td>
-        <td class="satisfaction"><?cs alt:r.Satisfaction ?>–<?cs /alt ?></td>
-        <td class="confirmed_share"><?cs if:r.ConfirmedShare ?><?cs var:r.ConfirmedShare ?>% <small dir="ltr">(<?cs var:r.Confirmed ?> / <?cs var:r.Resolved ?>)</small><?cs else ?>–<?cs /if ?></td>
+        <td class="soft_skills"><?cs if:r.SoftSkills ?><?cs var:r.SoftSkills ?><?cs else ?>–<?cs /if ?></td>
+        <td class="time_to_solve"><?cs if:r.TimeToSolve ?><?cs var:r.TimeToSolve ?><?cs else ?>–<?cs /if ?></td>
+        <td class="service_quality"><?cs if:r.ServiceQuality ?><?cs var:r.ServiceQuality ?><?cs else ?>–<?cs /if ?></td>
+        <td class="response_rate"><?cs if:r.ResponseRate ?><bdi dir="ltr" class="figure"><?cs var:r.ResponseRate ?>% <small>(<?cs var:r.Answered ?> / <?cs var:r.Sent ?>)</small></bdi><?cs else ?>–<?cs /if ?></td>
+        <td class="satisfaction"><?cs if:r.Satisfaction ?><?cs var:r.Satisfaction ?><?cs else ?>–<?cs /if ?></td>
+        <td class="confirmed_share"><?cs if:r.ConfirmedShare ?><bdi dir="ltr" class="figure"><?cs var:r.ConfirmedShare ?>% <small>(<?cs var:r.Confirmed ?> / <?cs var:r.Resolved ?>)</small></bdi><?cs else ?>–<?cs /if ?></td>
       </tr><?cs
     /each ?>
     </tbody>

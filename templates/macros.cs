@@ -1,4 +1,5 @@
-<?cs # Shared macros for form fields. A field named f shows the text
+<?cs # Every variable is written with var:, which escapes HTML. Never use
+   alt:, which does not escape: use if/var/else instead. ?><?cs # Shared macros for form fields. A field named f shows the text
    typed in Form.Value[f] and the message in Form.Error[f]. ?><?cs
 def:field_error(f) ?><?cs
   if:Form.Error[f] ?>

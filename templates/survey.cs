@@ -64,8 +64,8 @@ else ?>
     </fieldset>
 <?cs call:scale("satisfaction", L.Survey.Satisfaction) ?>
 <?cs call:scale("first_contact", L.Survey.FirstContact) ?>
-    <div class="field<?cs if:Form.Error.comment ?> invalid<?cs /if ?>"><?cs
-  call:label("comment", L.Survey.Comment, 0) ?><?cs
+    <div class="field<?cs if:Form.Error.comment ?> invalid<?cs /if ?>">
+      <label for="comment"><?cs var:L.Survey.Comment ?></label><?cs
   call:hint("comment", L.Survey.CommentHint) ?><?cs
   call:field_error("comment") ?>
       <textarea id="comment" name="comment" rows="4" maxlength="1000" dir="auto"<?cs call:described("comment", L.Survey.CommentHint) ?>><?cs var:Form.Value.comment ?></textarea>

@@ -131,6 +131,9 @@ START_TEST(test_template_matches_golden)
 	ck_assert_ptr_nonnull(out.buf);
 	/* The fixtures carry markup in values; it must come out escaped. */
 	ck_assert_ptr_null(strstr(out.buf, "<script>alert"));
+	/* Templates use no <b>; fixtures put it in names and notes. */
+	ck_assert_msg(strstr(out.buf, "<b>") == NULL,
+	    "%s renders a fixture's <b> unescaped", gc->tmpl);
 	snprintf(path, sizeof path, "%s/tests/golden/%s.%s.html", srcdir(),
 	    gc->fixture, tw_lang_code(lang));
 	if (getenv("TW_GOLDEN_UPDATE") != NULL) {

@@ -4,6 +4,7 @@ what routing, duplicates, category and priority changes write."""
 import unittest
 
 import stack
+import workhours
 
 NOTE = "Spoke to the resident."
 
@@ -106,12 +107,16 @@ class LifecycleTest(unittest.TestCase):
     def test_category_recomputes_due(self):
         self.act("category", value="road_sign")
         rows = stack.sql(
-            "SELECT c.category_id = k.id, c.due_at = DATE_ADD(c.created_at,"
-            " INTERVAL k.sla_hours HOUR), k.sla_hours FROM cases c"
+            "SELECT c.category_id = k.id, c.created_at, c.due_at, k.sla_hours,"
+            " k.priority FROM cases c"
             " JOIN categories k ON k.code = 'road_sign' WHERE c.number = @p1",
             self.number)
         self.assertEqual(rows[0][0], "1", "category_id")
-        self.assertEqual(rows[0][1], "1", "due_at = created_at + %s hours" % rows[0][2])
+        created, due, hours, priority = rows[0][1:]
+        expected = workhours.due(workhours.calendar(), workhours.parse(created),
+                                 int(hours), priority == "urgent")
+        self.assertEqual(due, expected.strftime(workhours.FORMAT),
+                         "due_at = created_at + %s working hours" % hours)
         event = stack.case_events(self.number)[-1]
         self.assertEqual((event["kind"], event["is_public"], event["note"]),
                          ("category", "0", "road_sign"))

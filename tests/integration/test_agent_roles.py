@@ -200,6 +200,15 @@ class OfficerRoleTest(RoleTestCase):
         page = self.browser.get("/agent/cases?q=%s" % self.health)
         self.assertEqual(stack.queue_numbers(page), [], "search for a health case number")
 
+    def test_officer_duplicate_other_directorate(self):
+        # Naming another directorate's case as the original must answer
+        # like a number that does not exist, and touch neither case.
+        before = stack.case_snapshot(self.health)
+        response = self.browser.act(self.roads, "duplicate", value=self.health)
+        self.assertEqual(response.status, 422)
+        self.assertEqual(stack.case_snapshot(self.health), before)
+        self.assertEqual(stack.case_snapshot(self.roads)["status"], "registered")
+
     def test_officer_routes_away(self):
         # The case leaves the officer's directorate, so the answer is
         # the queue with a notice, not a case page they may not see.

@@ -250,13 +250,20 @@ class ComplaintRulesTest(unittest.TestCase):
                          "+968" + national)[0][0]
         self.assertEqual(kept, "Aisha Al Balushi", "first name known stays")
 
-    def test_customer_language_updated(self):
+    def test_customer_contact_kept(self):
+        # Anyone can type a mobile number, so a later filing changes no
+        # stored contact data; each case keeps its own language.
         national = stack.new_mobile()
-        self.file(lang="ar", mobile=national)
-        self.file(lang="en", mobile="+968" + national)
-        lang = stack.sql("SELECT lang FROM customers WHERE mobile = @p1",
-                         "+968" + national)[0][0]
-        self.assertEqual(lang, "en", "language of the latest complaint")
+        first, _ = self.file(lang="ar", mobile=national, email="first@example.com")
+        second, _ = self.file(lang="en", mobile="+968" + national,
+                              email="attacker@example.com")
+        lang, email = stack.sql("SELECT lang, email FROM customers WHERE mobile = @p1",
+                                "+968" + national)[0]
+        self.assertEqual(lang, "ar", "language of the first complaint")
+        self.assertEqual(email, "first@example.com")
+        langs = dict(stack.sql("SELECT number, lang FROM cases WHERE number IN (@p1, @p2)",
+                               first, second))
+        self.assertEqual(langs, {first: "ar", second: "en"})
 
     def test_persian_digits_mobile(self):
         national = stack.new_mobile()

@@ -175,3 +175,12 @@ class StaticTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FieldNameTest(unittest.TestCase):
+    def test_empty_name_part_rejected(self):
+        # ClearSilver cannot store "a..b" and would log the raw value.
+        for query in ("mobile..=1", ".x=1", "x.=1", "a%2E%2Eb=1"):
+            with self.subTest(query=query):
+                page = stack.Browser().get("/en/track?" + query)
+                self.assertEqual(page.status, 400)
