@@ -34,11 +34,10 @@ CREATE TABLE holidays (
 ) ENGINE=InnoDB;
 
 -- Fixed-date holidays, and the Islamic-calendar holidays of 2026 and
--- 2027. The Islamic dates are approximate: they follow the astronomical
--- Hijri calendar and the government announces the days after the moon
--- is sighted. The National Day holiday days are also announced each
--- year. The administrator must correct these rows when the dates are
--- announced.
+-- 2027. The Islamic dates are estimates, approximate to a day or two,
+-- because the government announces them after the moon is sighted. The
+-- National Day holiday days are also announced each year. The
+-- administrator must correct these rows when the dates are announced.
 INSERT INTO holidays (day, name_ar, name_en) VALUES
     ('2026-01-11', 'يوم تولي السلطان مقاليد الحكم', 'Accession Day'),
     ('2026-01-16', 'الإسراء والمعراج', 'Isra and Mi''raj'),
