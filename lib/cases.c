@@ -341,7 +341,7 @@ tw_case_write(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
 /*
  * Creates a registered case routed to its category's directorate, with
  * the receipt SMS queued in the resident's language (strings). On TW_OK
- * number holds the new case number. Returns TW_ERR_DUPLICATE with the
+ * number is the new case number. Returns TW_ERR_DUPLICATE with the
  * earlier number when the same form was posted again, TW_ERR_CONFLICT
  * with it when the form's token was reused for a different message,
  * TW_ERR_INPUT for an unknown category or wilayat, or TW_ERR_DB.

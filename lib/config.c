@@ -199,7 +199,7 @@ read_settings(struct tw_config *cfg)
 }
 
 /*
- * Loads the configuration file at path. On TW_OK *out holds a config the
+ * Loads the configuration file at path. On TW_OK *out is a config the
  * caller frees with tw_config_free; otherwise the reason is logged.
  */
 enum tw_err

@@ -1,7 +1,7 @@
 /*
  * csrf.c: the CSRF defence of every state-changing form.
  *
- * The browser holds a random cookie; each form carries an HMAC of that
+ * The browser keeps a random cookie; each form carries an HMAC of that
  * cookie under the site secret. A forged cross-site post can neither
  * read the cookie nor compute the HMAC, and a cookie planted by another
  * site does not help without the secret.

@@ -1,7 +1,7 @@
 /*
  * db.c: MariaDB access through prepared statements only.
  *
- * Each worker holds one connection and prepares each statement of the
+ * Each worker keeps one connection and prepares each statement of the
  * modules' tables on first use. When the server restarts, the next call
  * outside a transaction, or the next tw_db_begin, reconnects and tries
  * once more, so a request after the restart succeeds. Results are
@@ -337,7 +337,7 @@ err:
 }
 
 /*
- * Runs a statement that returns rows. On TW_OK *out holds every row, to
+ * Runs a statement that returns rows. On TW_OK *out contains every row, to
  * be freed with tw_rows_free. Returns TW_ERR_DB or TW_ERR_NOMEM too.
  */
 enum tw_err

@@ -146,7 +146,7 @@ tw_req_staff_cookie(struct tw_req *req, const char *name, const char *value,
 	tw_req_header(req, "Set-Cookie", line);
 }
 
-/* Answers with a redirect to a path of this site. */
+/* Sends a redirect to a path of this site. */
 enum tw_err
 tw_redirect(struct tw_req *req, int status, const char *location)
 {
@@ -286,7 +286,8 @@ send_response(struct tw_req *req)
 		FCGX_PutStr(req->body.buf, req->body.len, req->fcgi.out);
 }
 
-/* Answers 500 with a plain page when even the error template failed. */
+/* Replaces the response with a plain page when even the error template
+ * failed. */
 static void
 send_fallback(struct tw_req *req, int status)
 {
@@ -465,7 +466,7 @@ dispatch(struct tw_req *req, const char *uri)
 		send_fallback(req, 500);
 }
 
-/* Returns 1 when text holds the escape of a NUL byte, "%00". */
+/* Returns 1 when text contains the escape of a NUL byte, "%00". */
 static int
 has_escaped_nul(const char *text, size_t len)
 {
@@ -511,7 +512,7 @@ has_bad_field_name(const char *text, size_t len)
 
 /*
  * Marks in Request.Nul.<name> each field of an urlencoded body whose
- * value holds a NUL byte, raw or escaped: ClearSilver decodes values
+ * value contains a NUL byte, raw or escaped: ClearSilver decodes values
  * into C strings and would silently cut the text at the NUL, so
  * tw_form_read rejects those fields instead.
  */
@@ -684,7 +685,7 @@ handle(struct tw_req *req)
 
 /*
  * Accepts requests on the FastCGI socket (standard input, as spawn-fcgi
- * passes it) until the process is told to stop. Returns 0, or 1 when
+ * passes it) until the process receives SIGTERM. Returns 0, or 1 when
  * the FastCGI library could not start.
  */
 int

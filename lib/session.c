@@ -1,7 +1,7 @@
 /*
  * session.c: staff login, sessions and the login throttle.
  *
- * The session cookie holds 256 random bits; the database stores only
+ * The session cookie contains 256 random bits; the database stores only
  * their SHA-256, so a copy of the table does not let anyone log in. Each
  * session has its own CSRF token. Failed logins are rows in the
  * database, counted per account and per client address over a window,
