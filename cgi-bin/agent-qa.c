@@ -325,7 +325,7 @@ format_row(const struct tw_rows *rows, size_t i, char cells[][CELL_MAX])
  * gets a leading apostrophe, so a spreadsheet shows a name such as
  * "=HYPERLINK(...)" as text instead of running it as a formula.
  */
-static void
+void
 csv_field(STRING *out, const char *value, int last)
 {
 	int quote = strpbrk(value, ",\"\r\n") != NULL;
@@ -404,7 +404,22 @@ read_group(struct tw_form *form, enum tw_qa_group *group)
 }
 
 /*
- * GET /agent/reports[?month=YYYY-MM][&group=agent|directorate|month]
+ * Returns 1 when the request is for the QA view of /agent/reports:
+ * view=qa, or no view but a month, as the links made before the case
+ * figures became the default view have.
+ */
+static int
+qa_view(struct tw_req *req)
+{
+	const char *view = hdf_get_value(req->hdf, "Query.view", NULL);
+
+	if (view == NULL)
+		return hdf_get_value(req->hdf, "Query.month", NULL) != NULL;
+	return strcmp(view, "qa") == 0;
+}
+
+/*
+ * GET /agent/reports?view=qa[&month=YYYY-MM][&group=agent|directorate|month]
  * [&format=csv]: cases, QA sample and scores, survey response rate,
  * satisfaction and the share of resolved cases the resident confirmed
  * solved, for cases registered in month (by default last month), per
@@ -429,6 +444,8 @@ reports(struct tw_req *req)
 		return err;
 	if (!tw_can(&req->staff, TW_ACT_REPORTS, 0))
 		return tw_render_error(req, 403);
+	if (!qa_view(req))
+		return figures(req);
 	form_start(req, &form);
 	tw_form_read(&form, report_fields, nitems(report_fields), req->hdf);
 	bad = read_month(&form, month) != 0;

@@ -49,6 +49,7 @@ static const struct tw_route routes[] = {
 	{ "GET", "/agent/qa/cases/*", qa_case_page, 0 },
 	{ "POST", "/agent/qa/cases/*", qa_case_post, 0 },
 	{ "GET", "/agent/reports", reports, 0 },
+	{ "GET", "/agent/dashboard", dashboard, 0 },
 };
 
 static const struct tw_field login_fields[] = {
@@ -211,6 +212,8 @@ require_staff(struct tw_req *req, enum tw_err *err)
 		hdf_set_value(hdf, "Staff.Can.qa", "1");
 	if (tw_can(&req->staff, TW_ACT_REPORTS, 0))
 		hdf_set_value(hdf, "Staff.Can.reports", "1");
+	if (tw_can(&req->staff, TW_ACT_REPORTS, 0))
+		hdf_set_value(hdf, "Staff.Can.dashboard", "1");
 	return 1;
 }
 
@@ -643,7 +646,7 @@ note_required(enum tw_action action)
 {
 	return action == TW_ACT_RESOLVE || action == TW_ACT_REOPEN ||
 	    action == TW_ACT_REJECT || action == TW_ACT_NOTE ||
-	    action == TW_ACT_REPLY;
+	    action == TW_ACT_REPLY || action == TW_ACT_REFER;
 }
 
 /*

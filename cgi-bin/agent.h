@@ -19,5 +19,12 @@ enum tw_err qa_list(struct tw_req *);
 enum tw_err qa_case_page(struct tw_req *);
 enum tw_err qa_case_post(struct tw_req *);
 enum tw_err reports(struct tw_req *);
+void csv_field(STRING *, const char *, int last);
+
+/* agent-figures.c */
+enum tw_err figures(struct tw_req *);
+
+/* agent-dashboard.c */
+enum tw_err dashboard(struct tw_req *);
 
 #endif

@@ -154,6 +154,8 @@ static const struct {
 	{ "category", TW_ACT_CATEGORY },
 	{ "note", TW_ACT_NOTE },
 	{ "reply", TW_ACT_REPLY },
+	{ "refer", TW_ACT_REFER },
+	{ "resume", TW_ACT_RESUME },
 };
 
 #define NACTIONS (sizeof action_names / sizeof action_names[0])
@@ -179,13 +181,21 @@ tw_action_parse(const char *name, enum tw_action *action)
 	return TW_ERR_INPUT;
 }
 
-/* The state an action moves a case to; TW_STATE_MAX when it keeps it. */
+/*
+ * The state an action moves a case to; TW_STATE_MAX when it keeps it.
+ * Resume takes a referred case back as registered, never straight to
+ * its former assignee, because the lifecycle allows only registered or
+ * resolved after referred. The case is then assigned again as usual.
+ */
 static enum tw_state
 action_target(enum tw_action action)
 {
 	switch (action) {
 	case TW_ACT_ROUTE:
+	case TW_ACT_RESUME:
 		return TW_STATE_REGISTERED;
+	case TW_ACT_REFER:
+		return TW_STATE_REFERRED;
 	case TW_ACT_ASSIGN:
 		return TW_STATE_ASSIGNED;
 	case TW_ACT_START:
@@ -216,6 +226,10 @@ tw_action_allowed(const struct tw_staff *staff, enum tw_action action,
 	enum tw_state to = action_target(action);
 
 	if (!tw_can(staff, action, case_dir))
+		return 0;
+	/* The lifecycle lets a registered case stay registered (a new
+	 * routing), but only a referred case can be taken back. */
+	if (action == TW_ACT_RESUME && from != TW_STATE_REFERRED)
 		return 0;
 	return to == TW_STATE_MAX || tw_state_can_move(from, to);
 }
@@ -701,7 +715,7 @@ action_rules(enum tw_action action, int *needs_note, int *is_public)
 {
 	*needs_note = action == TW_ACT_RESOLVE || action == TW_ACT_REOPEN ||
 	    action == TW_ACT_REJECT || action == TW_ACT_NOTE ||
-	    action == TW_ACT_REPLY;
+	    action == TW_ACT_REPLY || action == TW_ACT_REFER;
 	*is_public = action != TW_ACT_NOTE && action != TW_ACT_PRIORITY &&
 	    action != TW_ACT_CATEGORY && action != TW_ACT_ROUTE &&
 	    action != TW_ACT_ASSIGN && action != TW_ACT_HELP;

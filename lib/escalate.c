@@ -250,7 +250,7 @@ escalate_to(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 {
 	struct tw_param p[] = { TW_P_INT(c->id), TW_P_INT(level) };
 	struct tw_rows *rows;
-	char note[16];
+	char note[24];
 	enum tw_err err;
 
 	if ((err = tw_db_exec(db, &stmts[SQL_LEVEL_INSERT], p, 2, NULL)) !=

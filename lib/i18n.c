@@ -144,6 +144,8 @@ tw_time_display(const char *utc, const char *tz, char *out, size_t outsz)
 	struct tm tm;
 	time_t t;
 
+	if (tz == NULL)
+		tz = "Asia/Muscat";
 	memset(&tm, 0, sizeof tm);
 	if (utc == NULL || strptime(utc, "%Y-%m-%d %H:%M:%S", &tm) == NULL) {
 		snprintf(out, outsz, "%s", utc ? utc : "");

@@ -24,7 +24,7 @@ static const char *const role_names[TW_ROLE_MAX] = {
 #define CASE_WORK                                                              \
 	(A(ROUTE) | A(ASSIGN) | A(START) | A(RESOLVE) | A(CONFIRM) |           \
 	    A(REOPEN) | A(REJECT) | A(DUPLICATE) | A(PRIORITY) | A(CATEGORY) | \
-	    A(NOTE) | A(REPLY))
+	    A(NOTE) | A(REPLY) | A(REFER) | A(RESUME))
 
 struct role_rights {
 	unsigned int actions;

@@ -204,6 +204,8 @@ enum tw_action {
 	TW_ACT_HELP, /* field staff ask their office for help */
 	TW_ACT_QA, /* review and score the monthly QA sample */
 	TW_ACT_REPORTS, /* read the QA and survey reports */
+	TW_ACT_REFER, /* refer to another organisation, pausing the clock */
+	TW_ACT_RESUME, /* take back a referred case, restarting the clock */
 	TW_ACT_MAX
 };
 
@@ -862,5 +864,57 @@ struct tw_escalate_counts {
 
 enum tw_err tw_escalate_run(struct tw_db *, HDF *strings[TW_LANG_MAX],
     const struct tw_escalate_config *, struct tw_escalate_counts *);
+
+/* figures.c: the management figures of the reports page. */
+enum tw_fig_group {
+	TW_FIG_BY_DIRECTORATE,
+	TW_FIG_BY_CATEGORY,
+	TW_FIG_BY_WILAYAT,
+	TW_FIG_BY_CHANNEL,
+	TW_FIG_BY_AGENT, /* the registering agent, or "portal" */
+	TW_FIG_GROUPS
+};
+
+enum tw_fig_trend { TW_FIG_WEEKLY, TW_FIG_MONTHLY };
+
+/* The figures of one group; the times are hours, 0 when none resolved. */
+struct tw_fig_row {
+	char *key; /* code, channel, username or "portal"; "" for none */
+	char *name; /* name in the request's language; "" when it has none */
+	long long received;
+	long long resolved;
+	long long confirmed;
+	long long overdue;
+	long long handled; /* agents only: cases with an event by the agent */
+	double median_hours;
+	double p90_hours;
+};
+
+/* Cases received and resolved of those created in one week or month. */
+struct tw_fig_bucket {
+	char label[11]; /* the week's Monday YYYY-MM-DD, or YYYY-MM */
+	long long received;
+	long long resolved;
+};
+
+struct tw_figures {
+	struct tw_fig_row *groups;
+	size_t ngroups;
+	struct tw_fig_bucket *buckets; /* in order of label */
+	size_t nbuckets;
+};
+
+double tw_fig_percentile(const double *sorted, size_t n, int percent);
+enum tw_err tw_fig_parse_date(const char *, long *days);
+void tw_fig_format_date(long days, char out[11]);
+long tw_fig_today(time_t now);
+enum tw_err tw_figures_load(struct tw_db *, enum tw_fig_group, long from,
+    long to, enum tw_fig_trend, long long directorate_id, enum tw_lang,
+    struct tw_figures **);
+void tw_figures_free(struct tw_figures *);
+
+/* dashboard.c: the live figures of the dashboard page. */
+enum tw_err tw_dashboard_load(struct tw_db *, long long directorate_id,
+    enum tw_lang, const char *tz, HDF *);
 
 #endif

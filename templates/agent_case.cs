@@ -160,6 +160,16 @@ if:Case.Can.category ?><?cs call:action_form("category", L.Agent.Action.category
         <button type="submit"><?cs var:L.Agent.Action.category ?></button>
       </form><?cs
 /if ?><?cs
+if:Case.Can.refer ?><?cs call:action_form("refer", L.Agent.Action.refer) ?>
+        <p class="hint"><?cs var:L.Agent.Case.ReferHint ?></p><?cs call:note_field("refer", 1) ?>
+        <button type="submit"><?cs var:L.Agent.Action.refer ?></button>
+      </form><?cs
+/if ?><?cs
+if:Case.Can.resume ?><?cs call:action_form("resume", L.Agent.Action.resume) ?>
+        <p class="hint"><?cs var:L.Agent.Case.ResumeHint ?></p><?cs call:note_field("resume", 0) ?>
+        <button type="submit"><?cs var:L.Agent.Action.resume ?></button>
+      </form><?cs
+/if ?><?cs
 if:Case.Can.reopen ?><?cs call:action_form("reopen", L.Agent.Action.reopen) ?><?cs call:note_field("reopen", 1) ?>
         <button type="submit"><?cs var:L.Agent.Action.reopen ?></button>
       </form><?cs

@@ -1,10 +1,15 @@
 <?cs include:"header.cs" ?>
-  <h1><?cs var:L.Agent.Reports.Title ?></h1><?cs
+  <h1><?cs var:L.Agent.Reports.Title ?></h1>
+  <nav class="tabs" aria-label="<?cs var:L.Agent.Figures.Views ?>">
+    <a href="/agent/reports?view=cases" id="view-cases"><?cs var:L.Agent.Figures.CasesView ?></a>
+    <a href="/agent/reports?view=qa" id="view-qa" aria-current="page"><?cs var:L.Agent.Figures.QaView ?></a>
+  </nav><?cs
 if:Report.Scoped ?>
   <p class="notice" id="report-scoped"><?cs var:L.Agent.Reports.Scoped ?></p><?cs
 /if ?>
 <?cs call:form_errors() ?>
   <form method="get" action="/agent/reports" class="filters">
+    <input type="hidden" name="view" value="qa">
     <div class="grid">
 <?cs call:text_input("month", "month", L.Agent.Qa.Month, L.Agent.Qa.MonthHint, 0, 'dir="ltr" pattern="[0-9]{4}-[0-9]{2}" placeholder="YYYY-MM"') ?>
       <div class="field">

@@ -2,7 +2,8 @@
 <html lang="<?cs var:Page.Lang ?>" dir="<?cs var:Page.Dir ?>">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1"><?cs if:Page.Refresh ?>
+<meta http-equiv="refresh" content="<?cs var:Page.Refresh ?>"><?cs /if ?>
 <title><?cs var:Page.Title ?> · <?cs var:L.Site.Name ?> · <?cs if:Page.Intranet ?><?cs var:L.Agent.Name ?><?cs else ?><?cs var:L.Site.Owner ?><?cs /if ?></title>
 <link rel="stylesheet" href="/static/style.css"><?cs
 if:Page.Intranet ?>
@@ -29,6 +30,9 @@ if:Page.Intranet ?>
     /if ?><?cs
     if:Staff.Can.reports ?>
       <a href="/agent/reports" id="nav-reports"<?cs if:Page.Path == "/agent/reports" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Reports ?></a><?cs
+    /if ?><?cs
+    if:Staff.Can.dashboard ?>
+      <a href="/agent/dashboard" id="nav-dashboard"<?cs if:Page.Path == "/agent/dashboard" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Dashboard ?></a><?cs
     /if ?>
       <form method="post" action="/agent/lang" class="inline">
         <input type="hidden" name="csrf" value="<?cs var:Staff.Csrf ?>">

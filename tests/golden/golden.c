@@ -47,6 +47,10 @@ static const struct golden_case cases[] = {
 	{ "agent_qa_case_errors", "agent_qa_case.cs", 1 },
 	{ "agent_reports", "agent_reports.cs", 1 },
 	{ "agent_reports_scoped", "agent_reports.cs", 1 },
+	{ "agent_dashboard", "agent_dashboard.cs", 1 },
+	{ "agent_dashboard_empty", "agent_dashboard.cs", 1 },
+	{ "agent_figures", "agent_figures.cs", 1 },
+	{ "agent_figures_errors", "agent_figures.cs", 1 },
 };
 
 static const char *

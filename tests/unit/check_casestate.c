@@ -228,6 +228,58 @@ START_TEST(test_every_case_can_close)
 }
 END_TEST
 
+/* Referring and taking back: who may, and from which state. */
+static const struct {
+	enum tw_role role;
+	long long staff_dir;
+	enum tw_action action;
+	enum tw_state from;
+	int allowed;
+} referrals[] = {
+	{ TW_ROLE_SUPERVISOR, 0, TW_ACT_REFER, TW_STATE_REGISTERED, 1 },
+	{ TW_ROLE_OFFICER, 7, TW_ACT_REFER, TW_STATE_IN_PROGRESS, 1 },
+	{ TW_ROLE_HEAD, 7, TW_ACT_REFER, TW_STATE_ASSIGNED, 1 },
+	{ TW_ROLE_OFFICER, 8, TW_ACT_REFER, TW_STATE_REGISTERED, 0 },
+	{ TW_ROLE_AGENT, 0, TW_ACT_REFER, TW_STATE_REGISTERED, 0 },
+	{ TW_ROLE_EXECUTIVE, 0, TW_ACT_REFER, TW_STATE_REGISTERED, 0 },
+	{ TW_ROLE_FIELD, 7, TW_ACT_REFER, TW_STATE_IN_PROGRESS, 0 },
+	{ TW_ROLE_SUPERVISOR, 0, TW_ACT_REFER, TW_STATE_REFERRED, 0 },
+	{ TW_ROLE_SUPERVISOR, 0, TW_ACT_REFER, TW_STATE_RESOLVED, 0 },
+	{ TW_ROLE_SUPERVISOR, 0, TW_ACT_RESUME, TW_STATE_REFERRED, 1 },
+	{ TW_ROLE_OFFICER, 7, TW_ACT_RESUME, TW_STATE_REFERRED, 1 },
+	{ TW_ROLE_SUPERVISOR, 0, TW_ACT_RESUME, TW_STATE_REGISTERED, 0 },
+	{ TW_ROLE_SUPERVISOR, 0, TW_ACT_RESUME, TW_STATE_ASSIGNED, 0 },
+	{ TW_ROLE_AGENT, 0, TW_ACT_RESUME, TW_STATE_REFERRED, 0 },
+	{ TW_ROLE_OFFICER, 8, TW_ACT_RESUME, TW_STATE_REFERRED, 0 },
+	{ TW_ROLE_SUPERVISOR, 0, TW_ACT_RESOLVE, TW_STATE_REFERRED, 1 },
+};
+
+START_TEST(test_referral_allowed)
+{
+	struct tw_staff staff = { .role = referrals[_i].role,
+		.directorate_id = referrals[_i].staff_dir };
+
+	ck_assert_msg(tw_action_allowed(&staff, referrals[_i].action,
+	                  referrals[_i].from, 7) == referrals[_i].allowed,
+	    "%s %s from %s: expected %d", tw_role_name(referrals[_i].role),
+	    tw_action_name(referrals[_i].action),
+	    tw_state_name(referrals[_i].from), referrals[_i].allowed);
+}
+END_TEST
+
+START_TEST(test_referral_names_parse)
+{
+	enum tw_action action;
+
+	ck_assert_int_eq(tw_action_parse("refer", &action), TW_OK);
+	ck_assert_int_eq(action, TW_ACT_REFER);
+	ck_assert_int_eq(tw_action_parse("resume", &action), TW_OK);
+	ck_assert_int_eq(action, TW_ACT_RESUME);
+	ck_assert_str_eq(tw_action_name(TW_ACT_REFER), "refer");
+	ck_assert_str_eq(tw_action_name(TW_ACT_RESUME), "resume");
+}
+END_TEST
+
 static Suite *
 casestate_suite(void)
 {
@@ -254,6 +306,11 @@ casestate_suite(void)
 	tcase_add_test(tc, test_move_out_of_range);
 	tcase_add_test(tc, test_every_state_reachable);
 	tcase_add_test(tc, test_every_case_can_close);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("referrals");
+	tcase_add_loop_test(tc, test_referral_allowed, 0, NCASES(referrals));
+	tcase_add_test(tc, test_referral_names_parse);
 	suite_add_tcase(s, tc);
 	return s;
 }

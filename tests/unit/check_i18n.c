@@ -309,6 +309,18 @@ load_keys(const char *lang, struct key_list *list)
 	qsort(list->keys, list->n, sizeof *list->keys, compare_keys);
 }
 
+/* Frees the strings and arrays of a key list. */
+static void
+key_list_free(struct key_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		free(list->keys[i]);
+	for (size_t i = 0; i < list->nempty; i++)
+		free(list->empty[i]);
+	free(list->keys);
+	free(list->empty);
+}
+
 /* Writes up to 20 of the n keys into out, separated by commas. */
 static void
 join_keys(char *const *keys, size_t n, char *out, size_t outsz)
@@ -336,6 +348,7 @@ missing_keys(const struct key_list *have, const struct key_list *want,
 			key_list_add(&missing.keys, &missing.n, &missing.cap,
 			    have->keys[i]);
 	join_keys(missing.keys, missing.n, out, outsz);
+	key_list_free(&missing);
 	return missing.n;
 }
 
@@ -349,6 +362,8 @@ START_TEST(test_locale_en_has_ar_keys)
 	load_keys("en", &en);
 	ck_assert_uint_gt(ar.n, 0);
 	n = missing_keys(&ar, &en, list, sizeof list);
+	key_list_free(&ar);
+	key_list_free(&en);
 	ck_assert_msg(n == 0, "keys of ar.hdf missing from en.hdf (%zu): %s", n,
 	    list);
 }
@@ -364,6 +379,8 @@ START_TEST(test_locale_ar_has_en_keys)
 	load_keys("en", &en);
 	ck_assert_uint_gt(en.n, 0);
 	n = missing_keys(&en, &ar, list, sizeof list);
+	key_list_free(&ar);
+	key_list_free(&en);
 	ck_assert_msg(n == 0, "keys of en.hdf missing from ar.hdf (%zu): %s", n,
 	    list);
 }
@@ -375,11 +392,14 @@ START_TEST(test_locale_no_empty_values)
 {
 	struct key_list list;
 	char keys[2048];
+	size_t n;
 
 	load_keys(locale_langs[_i], &list);
 	join_keys(list.empty, list.nempty, keys, sizeof keys);
-	ck_assert_msg(list.nempty == 0, "empty values in %s.hdf (%zu): %s",
-	    locale_langs[_i], list.nempty, keys);
+	n = list.nempty;
+	key_list_free(&list);
+	ck_assert_msg(n == 0, "empty values in %s.hdf (%zu): %s",
+	    locale_langs[_i], n, keys);
 }
 END_TEST
 
