@@ -28,7 +28,7 @@
  * the outbox keeps this sender busy. */
 #define RECOVER_SECONDS 10
 
-/* Requests in a row that got no answer at all before the sender stops
+/* Requests in a row that got no response at all before the sender stops
  * trying for a while, so a gateway that is down costs a few timeouts
  * instead of one per queued message. With --loop it pauses this many
  * seconds; without, it exits and leaves the rest to the next run. */
@@ -54,7 +54,7 @@ struct sender {
 	struct tw_smsgw *gw;
 	char claimer[24];
 	unsigned long sent, failed, retried;
-	int unanswered; /* requests in a row without an HTTP answer */
+	int unanswered; /* requests in a row without an HTTP response */
 	time_t last_recover;
 };
 
@@ -317,7 +317,7 @@ send_row(struct sender *s, const struct tw_sms_out *row)
 
 /*
  * Claims and sends one batch, and puts back what it did not send when it
- * is stopped or the gateway does not answer. Returns the rows claimed,
+ * is stopped or the gateway does not respond. Returns the rows claimed,
  * or -1 when the database failed.
  */
 static long
@@ -361,14 +361,15 @@ run(struct sender *s)
 		}
 		if (s->unanswered >= UNREACHABLE_AFTER) {
 			if (!s->opt->loop) {
-				tw_log_warn("the gateway did not answer %d "
+				tw_log_warn("the gateway did not respond to %d "
 				            "requests in a row; stopping until "
 				            "the "
 				            "next run",
 				    s->unanswered);
 				break;
 			}
-			tw_log_warn("the gateway did not answer %d requests in "
+			tw_log_warn("the gateway did not respond to %d "
+			            "requests in "
 			            "a row; pausing for %d s",
 			    s->unanswered, UNREACHABLE_PAUSE);
 			pause_for(UNREACHABLE_PAUSE);

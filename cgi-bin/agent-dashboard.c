@@ -12,7 +12,7 @@
 /*
  * GET /agent/dashboard: today's and this month's figures, overdue cases
  * per directorate, the 10 newest cases and the open cases escalated to
- * level 3 (see lib/dashboard.c). A directorate head sees the own
+ * level 3 (see lib/dashboard.c). A directorate head gets their own
  * directorate only. Takes no fields. 200; 403 for roles without
  * TW_ACT_REPORTS. Changes nothing.
  */

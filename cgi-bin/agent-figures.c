@@ -4,7 +4,7 @@
  * Roles with TW_ACT_REPORTS read, for the cases created in a period,
  * the figures of lib/figures.c per directorate, category, wilayat,
  * channel or registering agent, with the trend per week or month, as
- * HTML with SVG charts or as CSV. A directorate head sees the own
+ * HTML with SVG charts or as CSV. A directorate head gets their own
  * directorate only. The charts' coordinates are computed here and the
  * template draws them, so every value goes through its escaping.
  */

@@ -424,7 +424,7 @@ qa_view(struct tw_req *req)
  * satisfaction and the share of resolved cases the resident confirmed
  * solved, for cases registered in month (by default last month), per
  * agent, per directorate, or per month over the twelve months ending
- * with month. A directorate head sees the own directorate only. 200 as
+ * with month. A directorate head gets their own directorate only. 200 as
  * HTML, or as a CSV attachment; 403 for roles without TW_ACT_REPORTS;
  * 422 for a bad month, group or format. Changes nothing.
  */

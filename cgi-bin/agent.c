@@ -175,7 +175,7 @@ to_login(struct tw_req *req)
 
 /*
  * Loads the staff member of the session cookie into req. Returns 1 when
- * the handler may go on; otherwise *err holds the answer already given:
+ * the handler may go on; otherwise *err is the response already given:
  * a redirect to the login page, or a database error.
  */
 int
@@ -226,7 +226,7 @@ staff_csrf_ok(struct tw_req *req, const struct tw_form *form)
 	return field != NULL && tw_token_equal(field, req->staff.csrf);
 }
 
-/* Answers 403 with the error page; the case or account is unchanged. */
+/* Renders the 403 error page. The case or account is unchanged. */
 static enum tw_err
 forbidden(struct tw_req *req)
 {
@@ -363,7 +363,7 @@ logout_post(struct tw_req *req)
 
 /*
  * POST /agent/lang: fields csrf, lang, next. Stores the staff member's
- * language and answers 303 to next. 403 for a bad CSRF field, 422 for a
+ * language and redirects (303) to next. 403 for a bad CSRF field, 422 for a
  * language other than ar or en.
  */
 static enum tw_err
@@ -449,7 +449,8 @@ read_search(struct tw_req *req, struct tw_form *form, struct tw_queue_filter *f,
 		if (customer > 0 || parsed != TW_OK) {
 			f->customer_id = customer;
 			if (customer == 0)
-				f->number = "0"; /* nobody has it: no rows */
+				f->number =
+				    "0"; /* no resident has it, so no rows */
 			return 0;
 		}
 	}
@@ -536,13 +537,14 @@ fill_queue_links(struct tw_req *req)
 		const char *status =
 		    hdf_get_value(req->hdf, "Form.Value.status", NULL);
 
-		hdf_set_valuef(req->hdf,
-		    "Queue.NextUrl=/agent/cases?%s%s%s%s"
-		    "after=%s",
-		    query.buf ? query.buf : "",
-		    status ? (query.len ? "&status=" : "status=") : "",
-		    status ? status : "", query.len || status ? "&" : "",
+		/* The status was validated as a code, so it needs no escape. */
+		if (status != NULL)
+			string_appendf(&query, "%sstatus=%s",
+			    query.len ? "&" : "", status);
+		string_appendf(&query, "%safter=%s", query.len ? "&" : "",
 		    escaped);
+		hdf_set_valuef(req->hdf, "Queue.NextUrl=/agent/cases?%s",
+		    query.buf);
 		free(escaped);
 	}
 	string_clear(&query);
@@ -640,7 +642,7 @@ case_page(struct tw_req *req)
 }
 
 /* Returns 1 for the actions that need a note: casework.c rejects them
- * without one, and the message should say so. */
+ * without one, and the message names the cause. */
 static int
 note_required(enum tw_action action)
 {
@@ -743,7 +745,7 @@ case_action(struct tw_req *req)
 /*
  * GET /agent/callers[?mobile=NUMBER]: looks up a caller by mobile number
  * in any form and shows the profile with every earlier case, or offers
- * to register a first case. 200; 404 when nobody has the number; 422
+ * to register a first case. 200; 404 when no resident has the number; 422
  * for a number that is not an Omani mobile. Changes nothing.
  */
 static enum tw_err

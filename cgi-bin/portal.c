@@ -180,7 +180,7 @@ reused_message(struct tw_req *req, const char *number)
 	free(message);
 }
 
-/* Creates the case from a validated form and answers the redirect. */
+/* Creates the case from a validated form and sends the redirect. */
 static enum tw_err
 create_complaint(struct tw_req *req, struct tw_form *form, const char *nonce,
     const double *lat, const double *lon)
@@ -429,7 +429,7 @@ survey_page(struct tw_req *req)
 	return render_survey(req, 200);
 }
 
-/* Checks what the input table cannot and fills the answer. */
+/* Checks what the input table cannot and fills the survey answer. */
 static void
 check_survey(struct tw_form *form, struct tw_survey_answer *a)
 {

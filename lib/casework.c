@@ -6,7 +6,7 @@
  * the version the person saw, the permission table and the lifecycle
  * table, changes the row, appends the event and queues any SMS. A
  * version that moved on means another person changed the case first;
- * the action then changes nothing and says so.
+ * the action then changes nothing and reports a conflict.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -444,7 +444,7 @@ fill_field_assigned(HDF *strings, const char *number, const char *where,
 }
 
 /*
- * Writes the SMS body that tells field staff of an assignment: the case
+ * Writes the SMS body that informs field staff of an assignment: the case
  * number, category, wilayat, the start of the location and of the
  * description, in the language of strings. The caller frees *body.
  */
@@ -541,7 +541,7 @@ do_duplicate(struct tw_db *db, const struct locked_case *c,
 	         &rows)) != TW_OK)
 		return err;
 	/* The original must be another case that is not itself a copy,
-	 * and one the staff member may see: otherwise the answer is the
+	 * and one the staff member may see: otherwise the response is the
 	 * same as for a number that does not exist. */
 	err = original == c->id || tw_rows_get(rows, 0, 1) != NULL ||
 	        !tw_can(staff, TW_ACT_VIEW, atoll(tw_rows_get(rows, 0, 2)))
@@ -736,12 +736,12 @@ record_action(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	enum tw_err err;
 
 	/* Notes of routing, priority and category changes stay internal,
-	 * and say what the value became. */
+	 * and record what the value became. */
 	if (in->action == TW_ACT_ROUTE || in->action == TW_ACT_PRIORITY ||
 	    in->action == TW_ACT_CATEGORY || in->action == TW_ACT_ASSIGN)
 		ev.note = in->value;
-	/* The resident sees that the case was merged, not the number of
-	 * another resident's case; staff see it as duplicate_of. */
+	/* The resident's history shows that the case was merged, not the number
+	 * of another resident's case; staff find it in duplicate_of. */
 	if (in->action == TW_ACT_DUPLICATE)
 		ev.note = NULL;
 	if ((err = tw_event_add(db, (unsigned long long)c->id, &ev)) != TW_OK)

@@ -4,8 +4,8 @@
  *
  * A case climbs a chain of three levels, each reached once:
  *   1  warning: Escalation.WarnPercent of the SLA has passed; SMS to the
- *      assigned officer, or to the directorate's officers when nobody is
- *      assigned;
+ *      assigned officer, or to the directorate's officers when no one
+ *      is assigned;
  *   2  overdue: the due time has passed; SMS to the directorate's heads;
  *   3  overdue by Escalation.ExecutiveHours or more; SMS to the
  *      executive role (the chairman's office).
@@ -89,7 +89,7 @@ static const char *const sms_keys[LEVEL_MAX + 1] = {
 struct late_case {
 	long long id;
 	long long directorate_id;
-	long long assigned; /* staff id, 0 when nobody */
+	long long assigned; /* staff id, or 0 when unassigned */
 	time_t created, due, now;
 	int continuous;
 	int runs; /* 0 when closed, resolved or paused since the listing */
@@ -302,7 +302,7 @@ escalate_case(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 
 /*
  * Escalates every late open case one or more levels. With conf->dry_run
- * each case's changes are rolled back, and counts say what a run would
+ * each case's changes are rolled back, and the counts report what a run would
  * have written. Returns TW_OK, TW_ERR_CONFIG for a calendar without
  * working time, TW_ERR_NOMEM or TW_ERR_DB; the cases escalated before a
  * failure stay escalated.

@@ -1,6 +1,6 @@
 /*
  * perm.c: what each staff role may see and do. This table is the only
- * place that decides it; every intranet handler asks tw_can before it
+ * place that decides it; every intranet handler calls tw_can before it
  * shows or changes anything, and templates only hide what it refused.
  */
 #include <string.h>

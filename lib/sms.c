@@ -171,7 +171,7 @@ tw_sms_dlr_token(const char *secret, long long id, char out[44])
 /*
  * Takes the MariaDB lock that shows other senders this claimer is alive;
  * db.c may have reconnected, which drops it, so call it before each
- * claim. Returns TW_OK, or TW_ERR_CONFLICT when another connection holds
+ * claim. Returns TW_OK, or TW_ERR_CONFLICT when another connection has
  * it, or TW_ERR_DB.
  */
 enum tw_err
@@ -268,7 +268,7 @@ claim_rows(struct tw_db *db, const char *claimer, size_t max,
 
 /*
  * Claims up to max rows that are due, oldest first, skipping rows that
- * another sender has locked, and commits the claim. On TW_OK *out holds
+ * another sender has locked, and commits the claim. On TW_OK *out contains
  * the rows (perhaps none), freed with tw_sms_claim_free. Returns
  * TW_ERR_DB or TW_ERR_NOMEM otherwise, with nothing claimed.
  */

@@ -20,7 +20,7 @@
  * by the SMSC (8) and rejected by the SMSC (16). */
 #define DLR_MASK "27"
 
-/* Bytes of the gateway's answer kept; Kannel's are one short line. */
+/* Bytes kept of the gateway's response; Kannel's is one short line. */
 #define ANSWER_MAX 200
 
 struct tw_smsgw {
@@ -32,9 +32,9 @@ struct tw_smsgw {
 };
 
 /*
- * Decides what an HTTP answer of the gateway means. 2xx is accepted. A
+ * Classifies an HTTP response of the gateway. 2xx is accepted. A
  * 4xx is a permanent rejection of this message, except 401, 408, 429
- * and two answers of Kannel 1.4.5 that a configuration change cures:
+ * and two responses of Kannel 1.4.5 that a configuration change cures:
  * 403 "Authorization failed" and 400 "Sender missing and no global
  * set". Everything else (5xx, or no answer, which is status 0) is
  * temporary.
@@ -57,7 +57,7 @@ tw_smsgw_classify(long status, const char *body)
 	return TW_SMS_RETRY;
 }
 
-/* Keeps the start of the gateway's answer; curl's write callback. */
+/* Keeps the start of the gateway's response (curl's write callback). */
 static size_t
 keep_answer(char *data, size_t size, size_t n, void *arg)
 {

@@ -459,7 +459,7 @@ system_event(struct tw_db *db, const char *case_id, const char *kind)
  * Sends the reminder of survey id, in the caller's transaction, when it
  * is still due. The SMS carries a new token for the same round: only
  * the hash of the first one is stored, so it cannot be sent again, and
- * the first link answers 404 from now on. Sets *sent to 1 when it
+ * the first link returns 404 from now on. Sets *sent to 1 when it
  * queued the SMS.
  */
 static enum tw_err

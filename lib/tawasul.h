@@ -24,7 +24,7 @@ enum tw_err {
 	TW_ERR_IO, /* a file or stream could not be read or written */
 	TW_ERR_CONFIG, /* configuration missing or invalid */
 	TW_ERR_DB, /* the database failed or is unreachable */
-	TW_ERR_DUPLICATE, /* a unique key already holds this value */
+	TW_ERR_DUPLICATE, /* a unique key already contains this value */
 	TW_ERR_NOTFOUND, /* no such row, route or file */
 	TW_ERR_INPUT, /* a value failed validation */
 	TW_ERR_CHECKSUM, /* a case number with a wrong check digit */
@@ -590,7 +590,7 @@ enum tw_smscmd_kind {
 enum tw_smscmd_problem {
 	TW_SMSCMD_NONE,
 	TW_SMSCMD_EMPTY, /* no text at all */
-	TW_SMSCMD_UNKNOWN, /* no keyword the parser knows */
+	TW_SMSCMD_UNKNOWN, /* no keyword the parser recognises */
 	TW_SMSCMD_NO_NUMBER, /* a keyword without a case number */
 	TW_SMSCMD_BAD_NUMBER, /* digits that are not a case number */
 	TW_SMSCMD_NO_NOTE /* DONE or NOTE without its note */
@@ -634,7 +634,7 @@ struct tw_sms_claim {
 /* The result of one attempt, as tw_sms_record stores it. */
 struct tw_sms_attempt {
 	enum tw_sms_verdict verdict;
-	const char *answer; /* the gateway's status and answer, or NULL */
+	const char *answer; /* the gateway's status and response, or NULL */
 	const char *error; /* why the attempt failed, or NULL */
 	size_t segments; /* of the text sent; 0 when unknown */
 	enum tw_sms_coding coding;
@@ -683,7 +683,7 @@ struct tw_smsgw;
 
 struct tw_smsgw_answer {
 	enum tw_sms_verdict verdict;
-	long status; /* the HTTP status; 0 when no answer came */
+	long status; /* the HTTP status; 0 when no response came */
 	char text[256]; /* "202 0: Accepted for delivery", or the error */
 };
 
@@ -751,7 +751,7 @@ enum tw_qa_column {
 	TW_QA_SERVICE_QUALITY,
 	TW_QA_SURVEYS_SENT,
 	TW_QA_SURVEYS_ANSWERED,
-	TW_QA_SATISFACTION, /* average; NULL when no answer rated it */
+	TW_QA_SATISFACTION, /* average; NULL when no survey rated it */
 	TW_QA_CONFIRMED, /* closed by the resident's confirmation */
 	TW_QA_RESOLVED, /* ever resolved */
 	TW_QA_COLUMNS

@@ -20,7 +20,7 @@
 #include "tawasul.h"
 
 /*
- * Encodes len bytes as unpadded base64url into out, which holds at least
+ * Encodes len bytes as unpadded base64url into out, which has room for at least
  * 4 * ceil(len / 3) + 1 bytes; a shorter buffer gets a truncated string.
  */
 void
@@ -38,8 +38,14 @@ tw_base64url(const unsigned char *in, size_t len, char *out, size_t outsz)
 		n--;
 	if (n >= outsz)
 		n = outsz - 1;
-	for (size_t i = 0; i < n; i++)
-		out[i] = buf[i] == '+' ? '-' : buf[i] == '/' ? '_' : buf[i];
+	/* base64url replaces '+' and '/' of base64 by '-' and '_'. */
+	for (size_t i = 0; i < n; i++) {
+		out[i] = (char)buf[i];
+		if (out[i] == '+')
+			out[i] = '-';
+		else if (out[i] == '/')
+			out[i] = '_';
+	}
 	out[n] = '\0';
 }
 

@@ -181,7 +181,7 @@ tw_nginx_start() {
 		    return 0
 		sleep 0.1
 	done
-	tw_die "nginx does not answer on 127.0.0.1:$PORT"
+	tw_die "nginx does not respond on 127.0.0.1:$PORT"
 }
 
 # Sends signal $2 to the pid in file $1 and waits up to $3 seconds.
@@ -243,7 +243,7 @@ tw_kannel_configure() {
 	    "$TOP/etc/kannel.conf.in" >"$VAR/kannel.conf")
 }
 
-# Waits up to 10 seconds for an HTTP answer of any status from $1.
+# Waits up to 10 seconds for an HTTP response of any status from $1.
 tw_wait_http() {
 	local i
 	for i in $(seq 1 100); do
@@ -263,11 +263,11 @@ tw_kannel_start() {
 	bearerbox -v 2 "$VAR/kannel.conf" >>"$VAR/log/bearerbox.out" 2>&1 &
 	echo $! >"$VAR/run/bearerbox.pid"
 	tw_wait_http "$admin/status.txt" ||
-	    tw_die "bearerbox does not answer; see $VAR/log/bearerbox.log"
+	    tw_die "bearerbox does not respond; see $VAR/log/bearerbox.log"
 	smsbox -v 2 "$VAR/kannel.conf" >>"$VAR/log/smsbox.out" 2>&1 &
 	echo $! >"$VAR/run/smsbox.pid"
 	tw_wait_http "http://127.0.0.1:$KANNEL_SENDSMS_PORT/" ||
-	    tw_die "smsbox does not answer; see $VAR/log/smsbox.log"
+	    tw_die "smsbox does not respond; see $VAR/log/smsbox.log"
 	# -m 0: it sends nothing and logs each message it receives.
 	/usr/lib/kannel/test/fakesmsc -H 127.0.0.1 -r "$KANNEL_FAKE_PORT" \
 	    -m 0 "0 0 text unused" >>"$VAR/log/fakesmsc.log" 2>&1 &

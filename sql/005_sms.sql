@@ -19,10 +19,10 @@ ALTER TABLE sms_outbox
 	-- another sender can tell that a claim's owner has died.
 	ADD COLUMN claimed_by CHAR(22) NULL,
 	ADD COLUMN claimed_at DATETIME(3) NULL,
-	-- The gateway's HTTP status and the start of its answer, from the
+	-- The gateway's HTTP status and the start of its response, from the
 	-- last attempt.
 	ADD COLUMN gateway_answer VARCHAR(255) NULL,
-	-- Why the last attempt failed, or why the row was given up.
+	-- The reason the last attempt failed, or the row was given up.
 	ADD COLUMN last_error VARCHAR(255) NULL,
 	-- The last delivery report that moved the row on: type and text.
 	ADD COLUMN delivery_report VARCHAR(255) NULL,
