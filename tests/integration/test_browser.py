@@ -45,6 +45,16 @@ def spaced_arabic_mobile(mobile):
 _serial = iter(range(1, 1000000))
 
 
+def close_session(page):
+    """Quits a browser session; one whose browser already exited may
+    fail to quit, which is not an error of the test."""
+    try:
+        page.quit()
+    except browser.WebDriverError:
+        if not getattr(page, "dead", False):
+            raise
+
+
 class BrowserTestCase(unittest.TestCase):
     """Opens a fresh browser for each test and always closes it."""
 
@@ -53,11 +63,25 @@ class BrowserTestCase(unittest.TestCase):
 
     def setUp(self):
         self.page = browser.Session(driver, *self.viewport)
-        self.addCleanup(self.page.quit)
+        self.page.visited = False
+        self.addCleanup(close_session, self.page)
         self.page.set_viewport(*self.viewport, mobile=self.mobile)
 
     def open(self, path):
-        self.page.get(stack.BASE_URL + path)
+        try:
+            self.page.get(stack.BASE_URL + path)
+        except browser.WebDriverError as err:
+            # Headless Chromium on a loaded 2-core machine sometimes
+            # exits right after the session starts; a page that never
+            # loaded has no state to lose, so start one more browser.
+            if "invalid session id" not in str(err) or self.page.visited:
+                raise
+            self.page.dead = True
+            self.page = browser.Session(driver, *self.viewport)
+            self.addCleanup(close_session, self.page)
+            self.page.set_viewport(*self.viewport, mobile=self.mobile)
+            self.page.get(stack.BASE_URL + path)
+        self.page.visited = True
 
     def wait_for(self, selector, timeout=browser.DEFAULT_TIMEOUT):
         return self.page.wait_for(selector, timeout)
