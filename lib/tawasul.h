@@ -917,4 +917,33 @@ void tw_figures_free(struct tw_figures *);
 enum tw_err tw_dashboard_load(struct tw_db *, long long directorate_id,
     enum tw_lang, const char *tz, HDF *);
 
+/* mail.c: the e-mail outbox, delivered by bin/tawasul-mail-send. */
+struct tw_mail {
+	long long case_id; /* 0 when about no case */
+	long long customer_id; /* 0 when not to a resident */
+	long long staff_id; /* 0 when not to a member of staff */
+	const char *to;
+	enum tw_lang lang;
+	const char *kind;
+	const char *subject;
+	const char *body;
+};
+
+enum tw_err tw_mail_queue(struct tw_db *, const struct tw_mail *);
+
+/* services.c: the service directory and its procedures. */
+struct tw_procedure_to {
+	const char *mobile; /* E.164, or NULL for no SMS */
+	const char *email; /* or NULL for no e-mail */
+	enum tw_lang lang;
+	long long customer_id; /* 0 when unknown */
+	long long case_id; /* 0 when about no case */
+	long long staff_id; /* who sent it; 0 for the IVR */
+};
+
+char *tw_service_url(const struct tw_config *, enum tw_lang,
+    const char *code);
+enum tw_err tw_service_send(struct tw_db *, HDF *strings, const char *code,
+    const struct tw_procedure_to *);
+
 #endif
