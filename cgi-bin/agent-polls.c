@@ -17,10 +17,10 @@
 #include "tawasul.h"
 
 /* Characters of a choice and of a choice list as typed. */
-#define CHOICE_MAX       200
-#define CHOICE_LIST_MAX  2500
-#define PER_ADDRESS_MAX  1000000
-#define PER_ADDRESS_DEF  50
+#define CHOICE_MAX      200
+#define CHOICE_LIST_MAX 2500
+#define PER_ADDRESS_MAX 1000000
+#define PER_ADDRESS_DEF 50
 
 static const struct tw_field poll_fields[] = {
 	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
@@ -31,7 +31,7 @@ static const struct tw_field poll_fields[] = {
 	{ "closes", TW_FIELD_LINE, 1, 0, 16 },
 	{ "show_results", TW_FIELD_CODE, 0, 0, 1 },
 	{ "require_mobile", TW_FIELD_CODE, 0, 0, 1 },
-	{ "max_per_address", TW_FIELD_DECIMAL, 0, 0, 8 },
+	{ "max_per_address", TW_FIELD_LINE, 0, 0, 8 },
 };
 
 /* What may change once a poll has responses. */
@@ -203,8 +203,8 @@ slot_used(struct tw_req *req, const struct slot *s)
 		SLOT_TEXT_EN, SLOT_CHOICES_AR, SLOT_CHOICES_EN };
 
 	for (size_t i = 0; i < nitems(typed); i++) {
-		const char *v = hdf_get_valuef(req->hdf, "Query.%s",
-		    s->names[typed[i]]);
+		const char *v =
+		    hdf_get_valuef(req->hdf, "Query.%s", s->names[typed[i]]);
 
 		if (v != NULL && v[strspn(v, " \t\r\n")] != '\0')
 			return 1;
@@ -358,8 +358,7 @@ read_times(struct tw_form *form, struct tw_poll *poll, int opens)
 	const char *value;
 
 	value = tw_form_value(form, "closes");
-	if (value != NULL &&
-	    tw_poll_time_utc(value, poll->closes_at) != TW_OK)
+	if (value != NULL && tw_poll_time_utc(value, poll->closes_at) != TW_OK)
 		tw_form_error(form, "closes", "Agent.Polls.BadTime", 0);
 	value = tw_form_value(form, "opens");
 	if (opens && value != NULL &&
@@ -371,13 +370,32 @@ read_times(struct tw_form *form, struct tw_poll *poll, int opens)
 		    0);
 }
 
+/* Reads the limit of answers per address: 1 to PER_ADDRESS_MAX in any
+ * digits, PER_ADDRESS_DEF when empty. */
+static long
+read_limit(struct tw_form *form)
+{
+	const char *typed = tw_form_value(form, "max_per_address");
+	char *ascii;
+	long n = -1;
+
+	if (typed == NULL)
+		return PER_ADDRESS_DEF;
+	if ((ascii = tw_digits_ascii(typed)) != NULL && strlen(ascii) <= 7 &&
+	    strspn(ascii, "0123456789") == strlen(ascii))
+		n = atol(ascii);
+	free(ascii);
+	if (n < 1 || n > PER_ADDRESS_MAX)
+		tw_form_error(form, "max_per_address", "Agent.Polls.BadLimit",
+		    PER_ADDRESS_MAX);
+	return n;
+}
+
 /* Reads the poll's own fields of a full form into poll. */
 static void
 read_poll(struct tw_form *form, struct tw_poll *poll)
 {
 	const char *kind = tw_form_value(form, "kind");
-	const char *limit = tw_form_value(form, "max_per_address");
-	double n = PER_ADDRESS_DEF;
 
 	if (kind != NULL && strcmp(kind, "questionnaire") != 0 &&
 	    strcmp(kind, "poll") != 0)
@@ -390,12 +408,7 @@ read_poll(struct tw_form *form, struct tw_poll *poll)
 	read_times(form, poll, 1);
 	poll->show_results = read_flag(form, "show_results");
 	poll->require_mobile = read_flag(form, "require_mobile");
-	if (limit != NULL && (tw_decimal_parse(limit, &n) != TW_OK ||
-	                         n != (double)(long)n || n < 1 ||
-	                         n > PER_ADDRESS_MAX))
-		tw_form_error(form, "max_per_address", "Agent.Polls.BadLimit",
-		    PER_ADDRESS_MAX);
-	poll->max_per_address = (long)n;
+	poll->max_per_address = read_limit(form);
 }
 
 /* Stores a validated poll and redirects to its results page, or shows
@@ -550,8 +563,7 @@ load_for_admin(struct tw_req *req, struct tw_poll **poll, enum tw_err *err)
 		*err = tw_render_error(req, 404);
 	if (*poll == NULL)
 		return 0;
-	tw_poll_fill(*poll, req->lang, req->app->config->display_tz,
-	    req->hdf);
+	tw_poll_fill(*poll, req->lang, req->app->config->display_tz, req->hdf);
 	return 1;
 }
 
@@ -667,8 +679,8 @@ csv_question(STRING *out, const struct tw_poll *poll, size_t i,
 	for (size_t c = 0; c < q->nchoices; c++)
 		csv_row(out, i + 1, q, lang, q->choices[c].text[lang],
 		    q->choices[c].count);
-	for (size_t r = 0; q->kind == TW_POLL_TEXT && poll->texts &&
-	     r < poll->texts->nrows;
+	for (size_t r = 0;
+	     q->kind == TW_POLL_TEXT && poll->texts && r < poll->texts->nrows;
 	     r++)
 		if (atoll(tw_rows_get(poll->texts, r, 0)) == q->id)
 			csv_row(out, i + 1, q, lang,

@@ -16,9 +16,9 @@
 #include "portal.h"
 #include "tawasul.h"
 
-#define VOTER_COOKIE     "tw_voter"
-#define VOTER_MAX_AGE    (365L * 24 * 60 * 60)
-#define VALUES_MAX       16
+#define VOTER_COOKIE  "tw_voter"
+#define VOTER_MAX_AGE (365L * 24 * 60 * 60)
+#define VALUES_MAX    16
 
 static const struct tw_field answer_fields[] = {
 	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
@@ -163,7 +163,9 @@ poll_page(struct tw_req *req)
 	if (voter_hash(req, hash) && !poll->require_mobile)
 		err = tw_poll_voted(req->app->db, poll->id, hash, &voted);
 	if (view == NULL)
-		view = voted ? "answered" : poll->require_mobile ? "code" : "form";
+		view = voted               ? "answered"
+		    : poll->require_mobile ? "code"
+		                           : "form";
 	if (err == TW_OK)
 		err = render_poll(req, poll, view, 200);
 	tw_poll_free(poll);
@@ -225,14 +227,15 @@ read_answers(struct tw_req *req, struct tw_form *form,
 
 		snprintf(name, sizeof name, "q%lld", q->id);
 		n = query_values(req->hdf, name, values, VALUES_MAX);
-		keep_values(req, name, q, values, n < VALUES_MAX ? n : VALUES_MAX);
+		keep_values(req, name, q, values,
+		    n < VALUES_MAX ? n : VALUES_MAX);
 		if (hdf_get_valuef(req->hdf, "Request.Nul.%s", name) != NULL)
 			problem = TW_POLL_ENCODING;
 		else if (n > VALUES_MAX)
 			problem = TW_POLL_NOT_CHOICE;
 		else
-			problem = tw_poll_check_answer(q, values, n,
-			    &answers[i]);
+			problem =
+			    tw_poll_check_answer(q, values, n, &answers[i]);
 		if (problem != TW_POLL_OK)
 			tw_form_error(form, name, problem_keys[problem],
 			    TW_POLL_ANSWER_MAX);
@@ -321,7 +324,8 @@ check_post(struct tw_req *req, struct tw_form *form, struct tw_poll *poll,
 	if (poll->require_mobile) {
 		read_code(form, code);
 		if (tw_form_value(form, "mobile") != NULL)
-			tw_poll_mobile_hash(tw_form_value(form, "mobile"), hash);
+			tw_poll_mobile_hash(tw_form_value(form, "mobile"),
+			    hash);
 	} else if (!voter_hash(req, hash) && status != 403) {
 		hdf_set_value(req->hdf, "Form.Error.form",
 		    tw_req_string(req, "Polls.NoCookie"));

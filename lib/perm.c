@@ -49,8 +49,7 @@ static const struct role_rights rights[TW_ROLE_MAX] = {
 	        A(REPORTS) | A(POLL_RESULTS),
 	    0 },
 	[TW_ROLE_SUPERVISOR] = { A(QUEUE) | A(VIEW) | A(PERSONAL) |
-	        A(REGISTER) | CASE_WORK | A(QA) | A(REPORTS) |
-	        A(POLL_RESULTS),
+	        A(REGISTER) | CASE_WORK | A(QA) | A(REPORTS) | A(POLL_RESULTS),
 	    0 },
 	/* A head's reports cover the own directorate only. */
 	[TW_ROLE_HEAD] = { A(QUEUE) | A(VIEW) | A(PERSONAL) | CASE_WORK |

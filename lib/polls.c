@@ -28,10 +28,10 @@
 /* SMS codes: minutes a code is valid, wrong tries that kill it, and
  * codes sent per number, and per client address, for one poll in an
  * hour. */
-#define CODE_MINUTES        10
-#define CODE_TRIES          5
-#define CODES_PER_MOBILE    3
-#define CODES_PER_ADDRESS   10
+#define CODE_MINUTES      10
+#define CODE_TRIES        5
+#define CODES_PER_MOBILE  3
+#define CODES_PER_ADDRESS 10
 
 /* Results charts: the height of one row (label and bar) and of a bar. */
 #define ROW_HEIGHT 34
@@ -372,11 +372,9 @@ tw_poll_time_utc(const char *local, char utc[20])
 			return TW_ERR_INPUT;
 	if (local[4] != '-' || local[7] != '-' || local[13] != ':')
 		return TW_ERR_INPUT;
-	end = strptime(local, local[10] == 'T' ? "%Y-%m-%dT%H:%M"
-	                                       : "%Y-%m-%d %H:%M",
-	    &tm);
-	if (end == NULL || *end != '\0' || tm.tm_year < 100 ||
-	    tm.tm_year > 200)
+	end = strptime(local,
+	    local[10] == 'T' ? "%Y-%m-%dT%H:%M" : "%Y-%m-%d %H:%M", &tm);
+	if (end == NULL || *end != '\0' || tm.tm_year < 100 || tm.tm_year > 200)
 		return TW_ERR_INPUT;
 	check = tm;
 	t = timegm(&tm);
@@ -573,8 +571,8 @@ load_questions(struct tw_db *db, struct tw_poll *poll)
 	if ((err = tw_db_query(db, &stmts[SQL_QUESTIONS], p, 1, &rows)) !=
 	    TW_OK)
 		return err;
-	for (size_t r = 0; err == TW_OK && r < rows->nrows &&
-	     r < TW_POLL_QUESTIONS_MAX;
+	for (size_t r = 0;
+	     err == TW_OK && r < rows->nrows && r < TW_POLL_QUESTIONS_MAX;
 	     r++) {
 		struct tw_poll_question *q = &poll->questions[r];
 
@@ -697,18 +695,16 @@ static enum tw_err
 insert_poll(struct tw_db *db, struct tw_poll *poll, long long staff_id)
 {
 	unsigned long long id;
-	struct tw_param p[] = {
-		TW_P_STR(poll->questionnaire ? "questionnaire" : "poll"),
+	struct tw_param p[] = { TW_P_STR(poll->questionnaire ? "questionnaire"
+		                                             : "poll"),
 		TW_P_STR(poll->title[TW_LANG_AR]),
 		TW_P_STR(poll->title[TW_LANG_EN]), TW_P_STR(poll->opens_at),
 		TW_P_STR(poll->closes_at), TW_P_INT(poll->show_results),
-		TW_P_INT(poll->require_mobile),
-		TW_P_INT(poll->max_per_address), TW_P_INT(staff_id)
-	};
+		TW_P_INT(poll->require_mobile), TW_P_INT(poll->max_per_address),
+		TW_P_INT(staff_id) };
 	enum tw_err err;
 
-	if ((err = tw_db_exec(db, &stmts[SQL_INSERT_POLL], p, 9, &id)) !=
-	    TW_OK)
+	if ((err = tw_db_exec(db, &stmts[SQL_INSERT_POLL], p, 9, &id)) != TW_OK)
 		return err;
 	poll->id = (long long)id;
 	return insert_questions(db, poll);
@@ -718,14 +714,13 @@ insert_poll(struct tw_db *db, struct tw_poll *poll, long long staff_id)
 static enum tw_err
 replace_poll(struct tw_db *db, const struct tw_poll *poll)
 {
-	struct tw_param p[] = {
-		TW_P_STR(poll->questionnaire ? "questionnaire" : "poll"),
+	struct tw_param p[] = { TW_P_STR(poll->questionnaire ? "questionnaire"
+		                                             : "poll"),
 		TW_P_STR(poll->title[TW_LANG_AR]),
 		TW_P_STR(poll->title[TW_LANG_EN]), TW_P_STR(poll->opens_at),
 		TW_P_STR(poll->closes_at), TW_P_INT(poll->show_results),
-		TW_P_INT(poll->require_mobile),
-		TW_P_INT(poll->max_per_address), TW_P_INT(poll->id)
-	};
+		TW_P_INT(poll->require_mobile), TW_P_INT(poll->max_per_address),
+		TW_P_INT(poll->id) };
 	struct tw_param d[] = { TW_P_INT(poll->id) };
 	enum tw_err err;
 
@@ -833,8 +828,8 @@ set_time(HDF *hdf, const char *key, const char *utc, const char *tz)
  * when open_only is 0, newest first.
  */
 enum tw_err
-tw_poll_list(struct tw_db *db, int open_only, enum tw_lang lang,
-    const char *tz, HDF *out)
+tw_poll_list(struct tw_db *db, int open_only, enum tw_lang lang, const char *tz,
+    HDF *out)
 {
 	struct tw_rows *rows;
 	enum tw_err err;
@@ -990,8 +985,8 @@ store_code(struct tw_db *db, HDF *strings, const struct tw_poll *poll,
 	    TW_OK)
 		return err;
 	snprintf(minutes, sizeof minutes, "%d", CODE_MINUTES);
-	with_code = tw_str_replace(tw_string(strings, "Sms.PollCode"), "{code}",
-	    code);
+	with_code =
+	    tw_str_replace(tw_string(strings, "Sms.PollCode"), "{code}", code);
 	body = with_code ? tw_str_replace(with_code, "{minutes}", minutes)
 	                 : NULL;
 	struct tw_sms sms = { 0, 0, mobile, lang, "poll_code", body };
@@ -1065,9 +1060,8 @@ use_code(struct tw_db *db, long long poll_id, const struct tw_poll_vote *v,
 	id = atoll(tw_rows_get(rows, 0, 0));
 	tw_poll_code_hash(cfg->secret, poll_id, v->mobile,
 	    v->code ? v->code : "", hash);
-	err = tw_token_equal(hash, tw_rows_get(rows, 0, 1))
-	    ? TW_OK
-	    : TW_ERR_FORBIDDEN;
+	err = tw_token_equal(hash, tw_rows_get(rows, 0, 1)) ? TW_OK
+	                                                    : TW_ERR_FORBIDDEN;
 	tw_rows_free(rows);
 	if (err == TW_ERR_FORBIDDEN) {
 		*miss = id;
@@ -1116,8 +1110,8 @@ insert_response(struct tw_db *db, const struct tw_poll *poll,
 	    TW_OK)
 		return err;
 	for (size_t i = 0; err == TW_OK && i < poll->nquestions; i++)
-		err = insert_answer(db, id, &poll->questions[i],
-		    &v->answers[i]);
+		err =
+		    insert_answer(db, id, &poll->questions[i], &v->answers[i]);
 	return err;
 }
 
@@ -1152,8 +1146,7 @@ vote_locked(struct tw_db *db, const struct tw_poll *poll,
 		return err;
 	if (state != TW_POLL_OPEN)
 		return TW_ERR_CONFLICT;
-	if ((err = tw_poll_voted(db, poll->id, v->voter_hash, &voted)) !=
-	    TW_OK)
+	if ((err = tw_poll_voted(db, poll->id, v->voter_hash, &voted)) != TW_OK)
 		return err;
 	if (voted)
 		return TW_ERR_DUPLICATE;
@@ -1240,8 +1233,8 @@ tw_poll_results_load(struct tw_db *db, struct tw_poll *poll)
 	for (size_t r = 0; r < rows->nrows; r++)
 		add_count(poll, rows, r);
 	tw_rows_free(rows);
-	if ((err = tw_db_query(db, &stmts[SQL_RESULT_ANSWERED], p, 1,
-	         &rows)) != TW_OK)
+	if ((err = tw_db_query(db, &stmts[SQL_RESULT_ANSWERED], p, 1, &rows)) !=
+	    TW_OK)
 		return err;
 	for (size_t r = 0; r < rows->nrows; r++) {
 		struct tw_poll_question *q =
@@ -1298,8 +1291,7 @@ fill_question_results(HDF *out, size_t n, const struct tw_poll_question *q)
 			snprintf(prefix, sizeof prefix,
 			    "Poll.Questions.%zu.Scale.%zu", n, c);
 			hdf_set_valuef(out, "%s.Value=%zu", prefix, c + 1);
-			fill_bar(out, prefix, c, q->scale[c], max,
-			    q->answered);
+			fill_bar(out, prefix, c, q->scale[c], max, q->answered);
 		} else {
 			snprintf(prefix, sizeof prefix,
 			    "Poll.Questions.%zu.Choices.%zu", n, c);

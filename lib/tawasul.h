@@ -1015,15 +1015,13 @@ enum tw_poll_problem tw_poll_check_answer(const struct tw_poll_question *,
 void tw_poll_answer_clear(struct tw_poll_answer *);
 void tw_poll_bar(size_t index, long long count, long long max, long width,
     struct tw_poll_bar *);
-void tw_poll_percent(long long count, long long total, char *out,
-    size_t outsz);
+void tw_poll_percent(long long count, long long total, char *out, size_t outsz);
 enum tw_err tw_poll_time_utc(const char *local, char utc[20]);
 void tw_poll_time_local(const char *utc, char out[17]);
 size_t tw_poll_split_lines(char *text, char **lines, size_t max);
 enum tw_err tw_poll_voter_new(const char *secret,
     char out[TW_POLL_VOTER_LEN + 1]);
-int tw_poll_voter_check(const char *secret, const char *cookie,
-    char hash[65]);
+int tw_poll_voter_check(const char *secret, const char *cookie, char hash[65]);
 void tw_poll_mobile_hash(const char *mobile, char hash[65]);
 enum tw_err tw_poll_code_new(char code[TW_POLL_CODE_LEN + 1]);
 void tw_poll_code_hash(const char *secret, long long poll_id,
@@ -1034,13 +1032,11 @@ enum tw_err tw_poll_save(struct tw_db *, struct tw_poll *, long long staff_id,
     int full);
 enum tw_err tw_poll_list(struct tw_db *, int open_only, enum tw_lang,
     const char *tz, HDF *);
-void tw_poll_fill(const struct tw_poll *, enum tw_lang, const char *tz,
-    HDF *);
+void tw_poll_fill(const struct tw_poll *, enum tw_lang, const char *tz, HDF *);
 enum tw_err tw_poll_voted(struct tw_db *, long long poll_id,
     const char *voter_hash, int *voted);
 enum tw_err tw_poll_code_send(struct tw_db *, HDF *strings,
-    const struct tw_poll *, const char *mobile, const char *addr,
-    enum tw_lang);
+    const struct tw_poll *, const char *mobile, const char *addr, enum tw_lang);
 enum tw_err tw_poll_vote(struct tw_db *, const struct tw_poll *,
     const struct tw_poll_vote *);
 enum tw_err tw_poll_results_load(struct tw_db *, struct tw_poll *);

@@ -28,7 +28,7 @@ def:poll_results(q, texts) ?>
       </svg>
       <table class="queue report results">
         <thead><tr>
-          <th scope="col"><?cs var:L.Polls.Answer ?></th>
+          <th scope="col"><?cs var:L.Polls.Choice ?></th>
           <th scope="col"><?cs var:L.Polls.Responses ?></th>
           <th scope="col">%</th>
         </tr></thead>

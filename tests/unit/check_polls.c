@@ -278,8 +278,8 @@ START_TEST(test_kind_names)
 	enum tw_poll_kind kind;
 
 	for (int i = 0; i < TW_POLL_KINDS; i++) {
-		ck_assert_int_eq(tw_poll_kind_parse(
-		                     tw_poll_kind_name((enum tw_poll_kind)i),
+		ck_assert_int_eq(tw_poll_kind_parse(tw_poll_kind_name(
+		                                        (enum tw_poll_kind)i),
 		                     &kind),
 		    TW_OK);
 		ck_assert_int_eq(kind, i);
