@@ -4,10 +4,10 @@
  * Roles with TW_ACT_POLLS (administrators) create polls of one choice
  * question and questionnaires of up to TW_POLL_QUESTIONS_MAX questions,
  * every text in Arabic and English. Until the first response everything
- * may change; after it only the titles, the closing time and the
- * results flag, and the form shows the questions read only. Roles with
- * TW_ACT_POLL_RESULTS read the results with SVG bar charts, the free
- * texts, and a CSV export.
+ * may change. After it only the titles, the closing time and the
+ * results flag may change, and the form shows the questions read only.
+ * Roles with TW_ACT_POLL_RESULTS read the results with SVG bar charts,
+ * the free texts, and a CSV export.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,7 +269,12 @@ check_choices(struct slot *s, struct tw_poll_question *q)
 	if (n_ar > 0 && n_en > 0 && n_ar != n_en)
 		tw_form_error(&s->form, s->names[SLOT_CHOICES_EN],
 		    "Agent.Polls.ChoicesMismatch", 0);
-	q->nchoices = (size_t)(n_ar > n_en ? n_ar : n_en > 0 ? n_en : 0);
+	/* A rejected question is never stored: counting every slot lets
+	 * tw_poll_free free the texts copied before the error. */
+	if (n_ar > 0 && n_ar == n_en)
+		q->nchoices = (size_t)n_ar;
+	else
+		q->nchoices = TW_POLL_CHOICES_MAX;
 }
 
 /* Validates a used slot into question q. */

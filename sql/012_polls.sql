@@ -53,7 +53,7 @@ CREATE TABLE poll_choices (
 
 -- One row per person and poll. voter_hash is the SHA-256 (hex) of
 -- "cookie:" and the random id of the signed voter cookie, or of
--- "mobile:" and the confirmed E.164 number; the unique key makes a
+-- "mobile:" and the confirmed E.164 number. The unique key makes a
 -- second vote count once.
 CREATE TABLE poll_responses (
 	id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,

@@ -519,7 +519,7 @@ class VoteTest(unittest.TestCase):
     def test_bad_answers_both_languages(self):
         poll_id, qs = self.make()
         single, multiple, scale, text = qs
-        other_poll, other_qs = self.make("poll", None)
+        _, other_qs = self.make("poll", None)
         foreign = other_qs[0]["choices"][0][0]
         good = {"q%s" % single["id"]: single["choices"][0][0],
                 "q%s" % multiple["id"]: [multiple["choices"][0][0], multiple["choices"][2][0]],
