@@ -22,7 +22,9 @@
 
 #include "tawasul.h"
 
-/* Asia/Muscat is UTC+4 and has no daylight saving time. */
+/* Asia/Muscat is UTC+4 and has no daylight saving time.
+ * NOTE: the admin form's times use it even when Site.DisplayTimeZone
+ * names another zone, as lib/figures.c and lib/qa.c do. */
 #define MUSCAT_OFFSET (4 * 3600)
 
 /* SMS codes: minutes a code is valid, wrong tries that kill it, and

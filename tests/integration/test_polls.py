@@ -11,6 +11,8 @@ import html
 import io
 import random
 import re
+import subprocess
+import threading
 import unittest
 import urllib.parse
 
@@ -188,6 +190,16 @@ class AdminTest(unittest.TestCase):
         self.assertEqual([q["required"] for q in stored], ["1", "1", "1", "0"])
         self.assertEqual([len(q["choices"]) for q in stored], [2, 3, 0, 0])
         self.assertEqual(stored[3]["text_en"], "Anything else?")
+
+    def test_new_form_page(self):
+        page = self.admin.get("/agent/polls/new")
+        self.assertEqual(page.status, 200)
+        self.assertEqual(stack.hidden_fields(page)["csrf"], self.admin.csrf)
+        self.assertEqual(len(re.findall(r'<fieldset class="question-slot"', page.text)), 10)
+        self.assertEqual(stack.form_value(page, "kind"), "poll")
+        self.assertEqual(stack.form_value(page, "q1_kind"), "single")
+        self.assertEqual(stack.form_value(page, "q2_kind"), "")
+        self.assertIn('id="nav-polls"', page.text)
 
     def test_home_links_to_polls(self):
         for lang in ("ar", "en"):
@@ -446,6 +458,41 @@ class VoteTest(unittest.TestCase):
         counts, answered, _ = result_counts(page, qid)
         self.assertEqual(counts[choices[0][0]], (1, "100.0"))
         self.assertEqual(counts[choices[1][0]], (0, "0.0"))
+
+    def test_unique_key_in_database(self):
+        poll_id, qs = self.make("poll", None)
+        browser, page = resident(poll_id)
+        qid = qs[0]["id"]
+        self.assertEqual(post_answers(browser, page, poll_id,
+                                      {"q%s" % qid: qs[0]["choices"][0][0]}).status, 200)
+        with self.assertRaises(subprocess.CalledProcessError):
+            stack.sql("INSERT INTO poll_responses (poll_id, voter_hash, client_addr, lang,"
+                      " created_at) SELECT poll_id, voter_hash, client_addr, lang,"
+                      " created_at FROM poll_responses WHERE poll_id = @p1", poll_id)
+        self.assertEqual(responses(poll_id), 1)
+
+    def test_simultaneous_votes_count_once(self):
+        poll_id, qs = self.make("poll", None)
+        qid, choices = qs[0]["id"], qs[0]["choices"]
+        browser, page = resident(poll_id)
+        statuses = []
+        start = threading.Barrier(6)
+
+        def vote(choice):
+            start.wait()
+            statuses.append(post_answers(browser, page, poll_id,
+                                         {"q%s" % qid: choice}).status)
+
+        threads = [threading.Thread(target=vote, args=(choices[i % 3][0],))
+                   for i in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(sorted(statuses), [200] + [409] * 5)
+        self.assertEqual(responses(poll_id), 1)
+        self.assertEqual(stack.count("poll_answers a JOIN poll_responses r"
+                                     " ON r.id = a.response_id", "r.poll_id = @p1", poll_id), 1)
 
     def test_forged_cookie_refused(self):
         poll_id, qs = self.make("poll", None)
