@@ -113,14 +113,15 @@ render_poll(struct tw_req *req, struct tw_poll *poll, const char *view,
 
 	if ((err = tw_csrf_prepare(req)) != TW_OK)
 		return err;
-	tw_poll_fill(poll, req->lang, req->app->config->display_tz, req->hdf);
 	if (poll->show_results &&
 	    (strcmp(view, "answered") == 0 || strcmp(view, "closed") == 0)) {
 		if ((err = tw_poll_results_load(req->app->db, poll)) != TW_OK)
 			return err;
-		tw_poll_results_fill(poll, 0, req->hdf);
 		hdf_set_value(req->hdf, "Poll.Results", "1");
 	}
+	tw_poll_fill(poll, req->lang, req->app->config->display_tz, req->hdf);
+	if (hdf_get_value(req->hdf, "Poll.Results", NULL) != NULL)
+		tw_poll_results_fill(poll, 0, req->hdf);
 	hdf_set_value(req->hdf, "Poll.View", view);
 	hdf_set_value(req->hdf, "Page.Title", poll->title[req->lang]);
 	hdf_set_value(req->hdf, "Page.Path", "/polls");

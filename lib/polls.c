@@ -64,6 +64,7 @@ enum poll_stmt {
 	SQL_RESULT_COUNTS,
 	SQL_RESULT_ANSWERED,
 	SQL_RESULT_TEXTS,
+	SQL_RESPONSES,
 	SQL_MAX
 };
 
@@ -173,6 +174,8 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    "SELECT a.question_id, a.text FROM poll_answers a"
 	    " JOIN poll_questions q ON q.id = a.question_id"
 	    " WHERE q.poll_id = ? AND a.text IS NOT NULL ORDER BY a.id"},
+	[SQL_RESPONSES] = {
+	    "SELECT COUNT(*) FROM poll_responses WHERE poll_id = ?"},
 };
 /* clang-format on */
 
@@ -1218,9 +1221,11 @@ add_count(struct tw_poll *poll, const struct tw_rows *rows, size_t r)
 }
 
 /*
- * Loads the results of a loaded poll: per choice and scale value the
- * responses that chose it, per question the responses that answered
- * it, and the free texts in poll->texts. Returns TW_OK or TW_ERR_DB.
+ * Loads the results of a loaded poll: the number of responses, which
+ * includes any stored since the poll was loaded, per choice and scale
+ * value the responses that chose it, per question the responses that
+ * answered it, and the free texts in poll->texts. Returns TW_OK or
+ * TW_ERR_DB.
  */
 enum tw_err
 tw_poll_results_load(struct tw_db *db, struct tw_poll *poll)
@@ -1229,6 +1234,12 @@ tw_poll_results_load(struct tw_db *db, struct tw_poll *poll)
 	struct tw_rows *rows;
 	enum tw_err err;
 
+	if ((err = tw_db_query(db, &stmts[SQL_RESPONSES], p, 1, &rows)) !=
+	    TW_OK)
+		return err;
+	if (rows->nrows == 1)
+		poll->responses = atoll(tw_rows_get(rows, 0, 0));
+	tw_rows_free(rows);
 	if ((err = tw_db_query(db, &stmts[SQL_RESULT_COUNTS], p, 1, &rows)) !=
 	    TW_OK)
 		return err;

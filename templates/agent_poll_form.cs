@@ -7,6 +7,13 @@ def:checkbox(f, text) ?>
       <label><input type="checkbox" id="<?cs var:f ?>" name="<?cs var:f ?>" value="1"<?cs if:Form.Value[f] ?> checked<?cs /if ?>> <?cs var:text ?></label>
     </div><?cs
 /def ?><?cs
+def:slot_input(f, text, extra) ?>
+    <div class="field<?cs if:Form.Error[f] ?> invalid<?cs /if ?>">
+      <label for="<?cs var:f ?>"><?cs var:text ?></label><?cs
+  call:field_error(f) ?>
+      <input type="text" id="<?cs var:f ?>" name="<?cs var:f ?>" value="<?cs var:Form.Value[f] ?>"<?cs call:described(f, "") ?> <?cs uvar:extra ?>>
+    </div><?cs
+/def ?><?cs
 def:textarea(f, text, hint, dir) ?>
     <div class="field<?cs if:Form.Error[f] ?> invalid<?cs /if ?>">
       <label for="<?cs var:f ?>"><?cs var:text ?></label><?cs
@@ -70,8 +77,8 @@ else ?>
     /each ?>
         </select>
       </div>
-<?cs call:text_input(s.Prefix + "_text_ar", "text", L.Agent.Polls.QuestionAr, "", 0, 'dir="rtl" lang="ar"') ?>
-<?cs call:text_input(s.Prefix + "_text_en", "text", L.Agent.Polls.QuestionEn, "", 0, 'dir="ltr" lang="en"') ?>
+<?cs call:slot_input(s.Prefix + "_text_ar", L.Agent.Polls.QuestionAr, 'dir="rtl" lang="ar"') ?>
+<?cs call:slot_input(s.Prefix + "_text_en", L.Agent.Polls.QuestionEn, 'dir="ltr" lang="en"') ?>
 <?cs call:checkbox(s.Prefix + "_required", L.Agent.Polls.Required) ?>
 <?cs call:textarea(s.Prefix + "_choices_ar", L.Agent.Polls.ChoicesAr, L.Agent.Polls.ChoicesHint, "rtl") ?>
 <?cs call:textarea(s.Prefix + "_choices_en", L.Agent.Polls.ChoicesEn, "", "ltr") ?>

@@ -19,7 +19,7 @@ def:poll_results(q, texts) ?>
       <p class="hint"><?cs var:L.Polls.AnsweredBy ?>: <span class="answered"><?cs var:q.Answered ?></span><?cs
   if:q.Average ?> · <?cs var:L.Polls.Average ?>: <bdi dir="ltr" class="average"><?cs var:q.Average ?></bdi><?cs /if ?></p><?cs
   if:q.Kind != "text" ?>
-      <svg dir="ltr" class="poll-chart" role="img" aria-label="<?cs var:L.Polls.ChartTitle ?>" viewBox="0 0 <?cs var:Poll.ChartWidth + 100 ?> <?cs var:q.ChartHeight ?>" width="100%" preserveAspectRatio="xMinYMin meet"><?cs
+      <svg dir="ltr" direction="ltr" class="poll-chart" role="img" aria-label="<?cs var:L.Polls.ChartTitle ?>" viewBox="0 0 <?cs var:Poll.ChartWidth + 100 ?> <?cs var:q.ChartHeight ?>" width="100%" preserveAspectRatio="xMinYMin meet"><?cs
     if:q.Kind == "scale" ?><?cs
       each:c = q.Scale ?><?cs call:result_bar(c, c.Value) ?><?cs /each ?><?cs
     else ?><?cs

@@ -376,6 +376,8 @@ class VoteTest(unittest.TestCase):
         self.assertEqual(responses(poll_id), 6)
         staff = self.admin.get("/agent/polls/results/%s" % poll_id)
         self.assertEqual(stack.element_text(staff, "poll-responses"), "6")
+        self.assertIn('<p id="poll-responses">%s: <span class="count">6</span>'
+                      % stack.message("ar", "Polls.Responses"), last.text)
         for page, who in ((staff, "staff"), (last, "resident")):
             for question, name in ((single, "single"), (multiple, "multiple")):
                 with self.subTest(page=who, question=name):
