@@ -201,14 +201,20 @@ keep_values(struct tw_req *req, const char *name,
     const struct tw_poll_question *q, const char *const *values, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (values[i] == NULL ||
-		    !tw_utf8_valid(values[i], strlen(values[i])))
+		size_t len = values[i] ? strlen(values[i]) : 0;
+
+		if (values[i] == NULL || !tw_utf8_valid(values[i], len))
 			continue;
-		if (q->kind == TW_POLL_MULTIPLE)
-			hdf_set_valuef(req->hdf, "Form.Checked.%s.%s=1", name,
-			    values[i]);
-		else
+		if (q->kind != TW_POLL_MULTIPLE) {
 			hdf_set_valuef(req->hdf, "Form.Value.%s=%s", name,
+			    values[i]);
+			continue;
+		}
+		/* A choice id becomes part of an HDF name, so only digits
+		 * are kept: anything else could name another node. */
+		if (len > 0 && len <= 9 &&
+		    strspn(values[i], "0123456789") == len)
+			hdf_set_valuef(req->hdf, "Form.Checked.%s.%s=1", name,
 			    values[i]);
 	}
 }
@@ -364,6 +370,12 @@ poll_post(struct tw_req *req)
 		return tw_render_error(req, 404);
 	if (err != TW_OK)
 		return err;
+	if (closed_view(poll) != NULL) {
+		/* Nothing is checked or stored for a poll that is not open. */
+		err = vote_outcome(req, poll, TW_ERR_CONFLICT);
+		tw_poll_free(poll);
+		return err;
+	}
 	memset(answers, 0, sizeof answers);
 	start_form(req, &form);
 	tw_form_read(&form, answer_fields, nitems(answer_fields), req->hdf);

@@ -554,6 +554,11 @@ class VoteTest(unittest.TestCase):
                 self.assertEqual(response.status, 409)
                 self.assertEqual(stack.form_error(response), stack.message("en", "Polls.NotOpen"))
                 self.assertEqual(responses(poll_id), 0)
+                # Answers that would be invalid get the same answer.
+                response = post_answers(browser, browser.get("/en/track"), poll_id, {})
+                self.assertEqual(response.status, 409)
+                self.assertEqual(stack.form_error(response), stack.message("en", "Polls.NotOpen"))
+                self.assertIsNone(stack.field_error(response, "q%s" % qid))
 
     def test_results_hidden_when_not_shown(self):
         poll_id, qs = self.make("poll", None, show_results=None)
