@@ -545,6 +545,13 @@ class VoteTest(unittest.TestCase):
                 browser, page = resident(poll_id)
                 self.assertIn('id="poll-%s"' % state, page.text)
                 self.assertNotIn('id="poll-form"', page.text)
+                if state == "closed":
+                    # The poll shows its results: once closed, to everyone.
+                    counts, answered, _ = result_counts(page, qid)
+                    self.assertEqual(answered, 0)
+                    self.assertEqual(counts[choices[0][0]], (0, "0.0"))
+                else:
+                    self.assertNotIn('class="poll-result"', page.text)
                 listing = stack.Browser().get("/en/polls")
                 self.assertNotIn('data-id="%s"' % poll_id, listing.text)
                 # The poll page has no form; the tracking form has the

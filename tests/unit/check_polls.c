@@ -289,6 +289,35 @@ START_TEST(test_kind_names)
 }
 END_TEST
 
+/* Who may make polls and who may read their results. */
+static const struct {
+	enum tw_role role;
+	int polls, results;
+} poll_rights[] = {
+	{ TW_ROLE_ADMIN, 1, 1 },
+	{ TW_ROLE_SUPERVISOR, 0, 1 },
+	{ TW_ROLE_QA, 0, 1 },
+	{ TW_ROLE_EXECUTIVE, 0, 1 },
+	{ TW_ROLE_AGENT, 0, 0 },
+	{ TW_ROLE_OFFICER, 0, 0 },
+	{ TW_ROLE_HEAD, 0, 0 },
+	{ TW_ROLE_FIELD, 0, 0 },
+};
+
+START_TEST(test_poll_rights)
+{
+	struct tw_staff staff;
+
+	memset(&staff, 0, sizeof staff);
+	staff.role = poll_rights[_i].role;
+	staff.directorate_id = 3;
+	ck_assert_int_eq(tw_can(&staff, TW_ACT_POLLS, 0),
+	    poll_rights[_i].polls);
+	ck_assert_int_eq(tw_can(&staff, TW_ACT_POLL_RESULTS, 0),
+	    poll_rights[_i].results);
+}
+END_TEST
+
 static Suite *
 polls_suite(void)
 {
@@ -307,6 +336,7 @@ polls_suite(void)
 	tcase_add_test(tc, test_voter_cookie);
 	tcase_add_test(tc, test_code);
 	tcase_add_test(tc, test_kind_names);
+	tcase_add_loop_test(tc, test_poll_rights, 0, NCASES(poll_rights));
 	suite_add_tcase(s, tc);
 	return s;
 }
