@@ -50,6 +50,12 @@ static const struct tw_route routes[] = {
 	{ "POST", "/agent/qa/cases/*", qa_case_post, 0 },
 	{ "GET", "/agent/reports", reports, 0 },
 	{ "GET", "/agent/dashboard", dashboard, 0 },
+	{ "GET", "/agent/polls", polls_list, 0 },
+	{ "GET", "/agent/polls/new", polls_new, 0 },
+	{ "POST", "/agent/polls", polls_create, 0 },
+	{ "GET", "/agent/polls/results/*", polls_results, 0 },
+	{ "GET", "/agent/polls/*", polls_edit, 0 },
+	{ "POST", "/agent/polls/*", polls_update, 0 },
 };
 
 static const struct tw_field login_fields[] = {
@@ -214,6 +220,11 @@ require_staff(struct tw_req *req, enum tw_err *err)
 		hdf_set_value(hdf, "Staff.Can.reports", "1");
 	if (tw_can(&req->staff, TW_ACT_REPORTS, 0))
 		hdf_set_value(hdf, "Staff.Can.dashboard", "1");
+	if (tw_can(&req->staff, TW_ACT_POLL_RESULTS, 0) ||
+	    tw_can(&req->staff, TW_ACT_POLLS, 0))
+		hdf_set_value(hdf, "Staff.Can.polls", "1");
+	if (tw_can(&req->staff, TW_ACT_POLLS, 0))
+		hdf_set_value(hdf, "Staff.Can.polls_admin", "1");
 	return 1;
 }
 

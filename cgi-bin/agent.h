@@ -1,7 +1,7 @@
 /*
  * agent.h: what the files of the intranet program share. agent.c has
  * the route table, the login and the case pages; agent-qa.c has the QA
- * review and the reports.
+ * review and the reports; agent-polls.c has the polls.
  */
 #ifndef AGENT_H
 #define AGENT_H
@@ -23,6 +23,14 @@ void csv_field(STRING *, const char *, int last);
 
 /* agent-figures.c */
 enum tw_err figures(struct tw_req *);
+
+/* agent-polls.c */
+enum tw_err polls_list(struct tw_req *);
+enum tw_err polls_new(struct tw_req *);
+enum tw_err polls_create(struct tw_req *);
+enum tw_err polls_edit(struct tw_req *);
+enum tw_err polls_update(struct tw_req *);
+enum tw_err polls_results(struct tw_req *);
 
 /* agent-dashboard.c */
 enum tw_err dashboard(struct tw_req *);

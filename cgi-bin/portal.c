@@ -10,9 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "portal.h"
 #include "tawasul.h"
-
-#define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A form token older than this is rejected: one day to fill a form. */
 #define FORM_MAX_AGE (24L * 60 * 60)
@@ -35,6 +34,10 @@ static const struct tw_route routes[] = {
 	{ "POST", "/track", track_post, 0 },
 	{ "GET", "/s/*", survey_page, 1 },
 	{ "POST", "/s/*", survey_post, 1 },
+	{ "GET", "/polls", polls_index, 0 },
+	{ "GET", "/polls/*", poll_page, 0 },
+	{ "POST", "/polls/*", poll_post, 0 },
+	{ "POST", "/polls/code/*", poll_code_post, 0 },
 };
 
 static const struct tw_field complaint_fields[] = {

@@ -206,6 +206,8 @@ enum tw_action {
 	TW_ACT_REPORTS, /* read the QA and survey reports */
 	TW_ACT_REFER, /* refer to another organisation, pausing the clock */
 	TW_ACT_RESUME, /* take back a referred case, restarting the clock */
+	TW_ACT_POLLS, /* create and edit polls and questionnaires */
+	TW_ACT_POLL_RESULTS, /* read poll results, free texts and CSV */
 	TW_ACT_MAX
 };
 
@@ -945,5 +947,128 @@ char *tw_service_url(const struct tw_config *, enum tw_lang,
     const char *code);
 enum tw_err tw_service_send(struct tw_db *, HDF *strings, const char *code,
     const struct tw_procedure_to *);
+
+/* polls.c: polls and questionnaires, their answers and results. */
+#define TW_POLL_QUESTIONS_MAX 10 /* questions of a questionnaire */
+#define TW_POLL_CHOICES_MAX   10 /* choices of a question */
+#define TW_POLL_ANSWER_MAX    1000 /* characters of a free-text answer */
+#define TW_POLL_CODE_LEN      6 /* digits of an SMS confirmation code */
+#define TW_POLL_VOTER_LEN     66 /* "ID.MAC" of the voter cookie */
+#define TW_POLL_CHART_WIDTH   480 /* SVG units of the longest bar */
+
+enum tw_poll_kind {
+	TW_POLL_SINGLE, /* one of the choices */
+	TW_POLL_MULTIPLE, /* any number of the choices */
+	TW_POLL_SCALE, /* a whole number from 1 to 5 */
+	TW_POLL_TEXT, /* free text up to TW_POLL_ANSWER_MAX characters */
+	TW_POLL_KINDS
+};
+
+enum tw_poll_state { TW_POLL_UPCOMING, TW_POLL_OPEN, TW_POLL_CLOSED };
+
+/* Why tw_poll_check_answer rejected the values of one question. */
+enum tw_poll_problem {
+	TW_POLL_OK,
+	TW_POLL_MISSING, /* a required question without an answer */
+	TW_POLL_NOT_CHOICE, /* a value that is no choice of the question */
+	TW_POLL_ONE_ONLY, /* several values where one is allowed */
+	TW_POLL_SCALE_RANGE, /* a scale value outside 1 to 5 */
+	TW_POLL_TOO_LONG, /* free text over TW_POLL_ANSWER_MAX characters */
+	TW_POLL_ENCODING /* bytes that are not UTF-8 */
+};
+
+struct tw_poll_choice {
+	long long id;
+	char *text[TW_LANG_MAX];
+	long long count; /* results: responses that chose it */
+};
+
+struct tw_poll_question {
+	long long id;
+	enum tw_poll_kind kind;
+	int required;
+	char *text[TW_LANG_MAX];
+	struct tw_poll_choice choices[TW_POLL_CHOICES_MAX];
+	size_t nchoices;
+	long long answered; /* results: responses that answered it */
+	long long scale[5]; /* results: responses per scale value 1 to 5 */
+};
+
+/* A poll as stored; the strings are owned and freed by tw_poll_free. */
+struct tw_poll {
+	long long id; /* 0 for a poll not yet stored */
+	int questionnaire; /* 0: a poll of one choice question */
+	char *title[TW_LANG_MAX];
+	char opens_at[20]; /* UTC, YYYY-MM-DD HH:MM:SS */
+	char closes_at[20];
+	int show_results; /* 1: residents see results after answering */
+	int require_mobile; /* 1: one response per confirmed mobile */
+	long max_per_address; /* responses accepted from one address */
+	enum tw_poll_state state;
+	long long responses;
+	struct tw_poll_question questions[TW_POLL_QUESTIONS_MAX];
+	size_t nquestions;
+	struct tw_rows *texts; /* results: question id and free text */
+};
+
+/* A validated answer to one question; text is owned. */
+struct tw_poll_answer {
+	long long choices[TW_POLL_CHOICES_MAX];
+	size_t nchoices;
+	int scale; /* 1 to 5; 0 when none */
+	char *text; /* NULL when none */
+};
+
+/* One response: answers has one entry per question of the poll. */
+struct tw_poll_vote {
+	const char *voter_hash; /* tw_poll_voter_check or tw_poll_mobile_hash */
+	const char *addr; /* the client address */
+	enum tw_lang lang;
+	const char *mobile; /* E.164, for polls that require a mobile */
+	const char *code; /* the SMS code typed, for those polls */
+	const struct tw_poll_answer *answers;
+};
+
+/* One horizontal bar of a results chart, in SVG user units. */
+struct tw_poll_bar {
+	long y; /* top of the row: the label sits there, the bar below */
+	long bar_y;
+	long width;
+	long text_x; /* where the count is written, after the bar */
+};
+
+const char *tw_poll_kind_name(enum tw_poll_kind);
+enum tw_err tw_poll_kind_parse(const char *, enum tw_poll_kind *);
+enum tw_poll_problem tw_poll_check_answer(const struct tw_poll_question *,
+    const char *const *values, size_t nvalues, struct tw_poll_answer *out);
+void tw_poll_answer_clear(struct tw_poll_answer *);
+void tw_poll_bar(size_t index, long long count, long long max, long width,
+    struct tw_poll_bar *);
+void tw_poll_percent(long long count, long long total, char *out, size_t outsz);
+enum tw_err tw_poll_time_utc(const char *local, char utc[20]);
+void tw_poll_time_local(const char *utc, char out[17]);
+size_t tw_poll_split_lines(char *text, char **lines, size_t max);
+enum tw_err tw_poll_voter_new(const char *secret,
+    char out[TW_POLL_VOTER_LEN + 1]);
+int tw_poll_voter_check(const char *secret, const char *cookie, char hash[65]);
+void tw_poll_mobile_hash(const char *mobile, char hash[65]);
+enum tw_err tw_poll_code_new(char code[TW_POLL_CODE_LEN + 1]);
+void tw_poll_code_hash(const char *secret, long long poll_id,
+    const char *mobile, const char *code, char out[44]);
+enum tw_err tw_poll_load(struct tw_db *, long long id, struct tw_poll **);
+void tw_poll_free(struct tw_poll *);
+enum tw_err tw_poll_save(struct tw_db *, struct tw_poll *, long long staff_id,
+    int full);
+enum tw_err tw_poll_list(struct tw_db *, int open_only, enum tw_lang,
+    const char *tz, HDF *);
+void tw_poll_fill(const struct tw_poll *, enum tw_lang, const char *tz, HDF *);
+enum tw_err tw_poll_voted(struct tw_db *, long long poll_id,
+    const char *voter_hash, int *voted);
+enum tw_err tw_poll_code_send(struct tw_db *, HDF *strings,
+    const struct tw_poll *, const char *mobile, const char *addr, enum tw_lang);
+enum tw_err tw_poll_vote(struct tw_db *, const struct tw_poll *,
+    const struct tw_poll_vote *);
+enum tw_err tw_poll_results_load(struct tw_db *, struct tw_poll *);
+void tw_poll_results_fill(const struct tw_poll *, int texts, HDF *);
 
 #endif

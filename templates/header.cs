@@ -33,6 +33,9 @@ if:Page.Intranet ?>
     /if ?><?cs
     if:Staff.Can.dashboard ?>
       <a href="/agent/dashboard" id="nav-dashboard"<?cs if:Page.Path == "/agent/dashboard" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Dashboard ?></a><?cs
+    /if ?><?cs
+    if:Staff.Can.polls ?>
+      <a href="/agent/polls" id="nav-polls"<?cs if:Page.Path == "/agent/polls" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Polls ?></a><?cs
     /if ?>
       <form method="post" action="/agent/lang" class="inline">
         <input type="hidden" name="csrf" value="<?cs var:Staff.Csrf ?>">
@@ -54,6 +57,7 @@ else ?>
     <nav aria-label="<?cs var:L.Nav.Label ?>">
       <a href="/<?cs var:Page.Lang ?>/complaints/new"<?cs if:Page.Path == "/complaints/new" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.NewComplaint ?></a>
       <a href="/<?cs var:Page.Lang ?>/track"<?cs if:Page.Path == "/track" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.Track ?></a>
+      <a href="/<?cs var:Page.Lang ?>/polls" id="nav-polls"<?cs if:Page.Path == "/polls" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.Polls ?></a>
       <a class="lang" href="<?cs var:Page.OtherUrl ?>" lang="<?cs var:Page.OtherLang ?>" hreflang="<?cs var:Page.OtherLang ?>"><?cs var:L.Nav.OtherLanguage ?></a>
     </nav><?cs
 /if ?>

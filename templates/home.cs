@@ -15,6 +15,11 @@
       <p><?cs var:L.Home.TrackText ?></p>
       <p><a class="button secondary" href="/<?cs var:Page.Lang ?>/track"><?cs var:L.Home.TrackAction ?></a></p>
     </section>
+    <section class="card" id="home-polls">
+      <h2><?cs var:L.Home.PollsTitle ?></h2>
+      <p><?cs var:L.Home.PollsText ?></p>
+      <p><a class="button secondary" href="/<?cs var:Page.Lang ?>/polls"><?cs var:L.Home.PollsAction ?></a></p>
+    </section>
   </div>
   <section>
     <h2><?cs var:L.Home.ChannelsTitle ?></h2>

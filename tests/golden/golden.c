@@ -51,6 +51,21 @@ static const struct golden_case cases[] = {
 	{ "agent_dashboard_empty", "agent_dashboard.cs", 1 },
 	{ "agent_figures", "agent_figures.cs", 1 },
 	{ "agent_figures_errors", "agent_figures.cs", 1 },
+	{ "polls", "polls.cs", 0 },
+	{ "polls_empty", "polls.cs", 0 },
+	{ "poll_form", "poll.cs", 0 },
+	{ "poll_form_errors", "poll.cs", 0 },
+	{ "poll_answered", "poll.cs", 0 },
+	{ "poll_code", "poll.cs", 0 },
+	{ "poll_mobile", "poll.cs", 0 },
+	{ "poll_upcoming", "poll.cs", 0 },
+	{ "poll_closed", "poll.cs", 0 },
+	{ "agent_polls", "agent_polls.cs", 1 },
+	{ "agent_polls_empty", "agent_polls.cs", 1 },
+	{ "agent_poll_form", "agent_poll_form.cs", 1 },
+	{ "agent_poll_form_errors", "agent_poll_form.cs", 1 },
+	{ "agent_poll_form_locked", "agent_poll_form.cs", 1 },
+	{ "agent_poll_results", "agent_poll_results.cs", 1 },
 };
 
 static const char *
