@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "portal.h"
 #include "tawasul.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -35,6 +36,8 @@ static const struct tw_route routes[] = {
 	{ "POST", "/track", track_post, 0 },
 	{ "GET", "/s/*", survey_page, 1 },
 	{ "POST", "/s/*", survey_post, 1 },
+	{ "GET", "/services", services_list, 0 },
+	{ "GET", "/services/*", service_page, 0 },
 };
 
 static const struct tw_field complaint_fields[] = {
