@@ -33,7 +33,8 @@ static const struct tw_field send_fields[] = {
 static const struct tw_field edit_fields[] = {
 	{ "csrf", TW_FIELD_TOKEN, 1, 0, 64 },
 	{ "version", TW_FIELD_CODE, 0, 0, 10 },
-	{ "code", TW_FIELD_CODE, 0, 0, TW_SERVICE_CODE_MAX },
+	/* A line, so that tw_service_code_valid gives the message. */
+	{ "code", TW_FIELD_LINE, 0, 0, TW_SERVICE_CODE_MAX },
 	{ "directorate", TW_FIELD_CODE, 1, 0, 32 },
 	{ "name_ar", TW_FIELD_LINE, 1, 2, 200 },
 	{ "name_en", TW_FIELD_LINE, 1, 2, 200 },
