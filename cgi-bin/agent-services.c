@@ -1,7 +1,7 @@
 /*
  * agent-services.c: the service directory in the intranet. Every staff
- * member reads the procedures with their internal notes; roles with
- * TW_ACT_PROCEDURE send one to a caller by SMS or e-mail; roles with
+ * member reads the procedures with their internal notes. Roles with
+ * TW_ACT_PROCEDURE send one to a caller by SMS or e-mail. Roles with
  * TW_ACT_SERVICES create and edit services, and each saved version is
  * kept with who saved it and when.
  */
@@ -12,7 +12,7 @@
 #include "agent.h"
 #include "tawasul.h"
 
-/* Characters of the longest texts of a service; the columns are TEXT. */
+/* The maximum characters of the long texts, stored in TEXT columns. */
 #define LONG_TEXT 4000
 
 static const struct tw_field search_fields[] = {
@@ -254,8 +254,7 @@ render_edit(struct tw_req *req, const char *code, int status)
 {
 	enum tw_err err;
 
-	if ((err = tw_refdata_fill(req->app->db, req->hdf, req->lang)) !=
-	    TW_OK)
+	if ((err = tw_refdata_fill(req->app->db, req->hdf, req->lang)) != TW_OK)
 		return err;
 	set_rights(req);
 	if (code != NULL) {
@@ -327,8 +326,8 @@ read_service(struct tw_form *form, const char *code,
 		tw_form_error(form, "code", "Err.Required", 0);
 	else if (code == NULL && !tw_service_code_valid(in->code))
 		tw_form_error(form, "code", "Directory.Edit.BadCode", 0);
-	if (code != NULL && (version == NULL ||
-	                        version[strspn(version, "0123456789")] != '\0'))
+	if (code != NULL &&
+	    (version == NULL || version[strspn(version, "0123456789")] != '\0'))
 		tw_form_error(form, "form", "Directory.Edit.NoVersion", 0);
 	in->version = code && version ? atoll(version) : 0;
 	in->directorate = tw_form_value(form, "directorate");
@@ -343,15 +342,15 @@ read_service(struct tw_form *form, const char *code,
 	if (in->requestable && in->category == NULL)
 		tw_form_error(form, "category", "Directory.Edit.NeedCategory",
 		    0);
-	if (rank != NULL && (strlen(rank) != 1 || rank[0] < '1' ||
-	                        rank[0] > '9'))
+	if (rank != NULL &&
+	    (strlen(rank) != 1 || rank[0] < '1' || rank[0] > '9'))
 		tw_form_error(form, "ivr_rank", "Directory.Edit.BadRank", 0);
 	else if (rank != NULL)
 		in->ivr_rank = rank[0] - '0';
 	in->internal_notes = tw_form_value(form, "internal_notes");
 }
 
-/* Answers a save that tw_service_save refused. */
+/* Renders the response to a save that tw_service_save rejected. */
 static enum tw_err
 save_failed(struct tw_req *req, struct tw_form *form, const char *code,
     enum tw_err err, const char *field)

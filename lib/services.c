@@ -301,8 +301,8 @@ done:
 
 /*
  * The directory's pages and edits. Codes are the last part of a page's
- * URL, so they are lowercase letters, digits and single hyphens; "new"
- * is taken by the intranet's creation form.
+ * URL, so they are lowercase letters, digits and single hyphens. The
+ * code "new" is taken by the intranet's creation form.
  */
 
 /* Returns 1 when code can name a service: 2 to 32 of [a-z0-9-], no
@@ -348,8 +348,7 @@ separator_len(const unsigned char *p)
 static int
 is_arabic_mark(const unsigned char *p)
 {
-	return p[0] == 0xd9 &&
-	    ((p[1] >= 0x8b && p[1] <= 0x92) || p[1] == 0x80);
+	return p[0] == 0xd9 && ((p[1] >= 0x8b && p[1] <= 0x92) || p[1] == 0x80);
 }
 
 /* Removes a leading article from an Arabic word when at least two
@@ -359,9 +358,8 @@ strip_article(char *word)
 {
 	size_t len = strlen(word);
 
-	for (size_t i = 0; i < sizeof article_prefixes /
-	         sizeof article_prefixes[0];
-	     i++) {
+	for (size_t i = 0;
+	     i < sizeof article_prefixes / sizeof article_prefixes[0]; i++) {
 		size_t plen = strlen(article_prefixes[i]);
 
 		if (len >= plen + 4 &&
@@ -370,6 +368,19 @@ strip_article(char *word)
 			return;
 		}
 	}
+}
+
+/* Returns the bytes of the UTF-8 sequence that starts with lead. */
+static size_t
+sequence_len(unsigned char lead)
+{
+	if (lead < 0x80)
+		return 1;
+	if (lead >= 0xf0)
+		return 4;
+	if (lead >= 0xe0)
+		return 3;
+	return 2;
 }
 
 /* Appends word to terms unless it is already there. */
@@ -414,7 +425,7 @@ tw_service_terms(const char *words, char terms[][TW_SERVICE_TERM_MAX],
 			p += sep;
 			continue;
 		}
-		size_t clen = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+		size_t clen = sequence_len(*p);
 
 		for (size_t i = 1; i < clen; i++)
 			if (p[i] == '\0')
@@ -482,8 +493,8 @@ tw_service_fulltext(char terms[][TW_SERVICE_TERM_MAX], size_t n, int *usable)
  * NULL; all is 1 for staff, who also see inactive services.
  */
 enum tw_err
-tw_services_browse(struct tw_db *db, enum tw_lang lang,
-    const char *directorate, int all, HDF *out)
+tw_services_browse(struct tw_db *db, enum tw_lang lang, const char *directorate,
+    int all, HDF *out)
 {
 	long long ar = lang == TW_LANG_AR;
 	struct tw_param p[] = { TW_P_INT(ar), TW_P_INT(ar), TW_P_INT(all),
@@ -546,9 +557,9 @@ search_like(struct tw_db *db, long long ar, int all,
  * Searches names and descriptions in both languages for every word of
  * words, and fills Directory.Results.N (Code, Name, Summary,
  * Requestable, Active, Directorate, DirectorateName) and
- * Directory.Count. The FULLTEXT index answers first; when a term is too
- * short for it or it finds nothing, every term is looked for as a
- * substring, which also finds a word inside a longer one ("حفر" in
+ * Directory.Count. The FULLTEXT index is searched first. When a term
+ * is too short for it or it finds nothing, every term is looked for as
+ * a substring, which also finds a word inside a longer one ("حفر" in
  * "والحفريات"). Directory.Terms is 0 when words has no term.
  */
 enum tw_err
@@ -573,8 +584,9 @@ tw_services_search(struct tw_db *db, enum tw_lang lang, const char *words,
 	if (expr == NULL && usable)
 		return TW_ERR_NOMEM;
 	if (expr != NULL) {
-		struct tw_param p[] = { TW_P_INT(ar), TW_P_INT(ar), TW_P_INT(ar),
-			TW_P_INT(all), TW_P_STR(expr), TW_P_STR(expr) };
+		struct tw_param p[] = { TW_P_INT(ar), TW_P_INT(ar),
+			TW_P_INT(ar), TW_P_INT(all), TW_P_STR(expr),
+			TW_P_STR(expr) };
 
 		err = tw_db_query(db, &stmts[SQL_SEARCH_FULLTEXT], p, 6, &rows);
 		free(expr);
@@ -846,8 +858,8 @@ json_display(json_t *value)
 	if (json_is_integer(value)) {
 		char *out;
 
-		if (asprintf(&out, "%lld", (long long)json_integer_value(value)) <
-		    0)
+		if (asprintf(&out, "%lld",
+		        (long long)json_integer_value(value)) < 0)
 			return NULL;
 		return out;
 	}
@@ -872,8 +884,9 @@ tw_service_changes(const char *before, const char *after)
 
 	if ((new = json_loads(after, 0, NULL)) == NULL || !json_is_object(new))
 		goto done;
-	if (before != NULL && ((old = json_loads(before, 0, NULL)) == NULL ||
-	                          !json_is_object(old)))
+	if (before != NULL &&
+	    ((old = json_loads(before, 0, NULL)) == NULL ||
+	        !json_is_object(old)))
 		goto done;
 	string_init(&out);
 	json_object_foreach(new, key, value)
@@ -909,7 +922,8 @@ fill_changes(HDF *out, const char *prefix, const char *before,
 
 	for (char *key = keys ? strtok_r(keys, ",", &save) : NULL;
 	     key != NULL && err == TW_OK; key = strtok_r(NULL, ",", &save)) {
-		char *was = json_display(old ? json_object_get(old, key) : NULL);
+		char *was =
+		    json_display(old ? json_object_get(old, key) : NULL);
 		char *now = json_display(json_object_get(new, key));
 
 		if (was == NULL || now == NULL)
@@ -941,8 +955,7 @@ fill_changes(HDF *out, const char *prefix, const char *before,
  * TW_ERR_NOTFOUND when the service has no history.
  */
 enum tw_err
-tw_service_history(struct tw_db *db, const char *code, const char *tz,
-    HDF *out)
+tw_service_history(struct tw_db *db, const char *code, const char *tz, HDF *out)
 {
 	struct tw_param p[] = { TW_P_STR(code) };
 	struct tw_rows *rows;
@@ -967,7 +980,8 @@ tw_service_history(struct tw_db *db, const char *code, const char *tz,
 			hdf_set_valuef(out, "%s.Username=%s", prefix, user);
 		if (r + 1 < rows->nrows)
 			err = fill_changes(out, prefix,
-			    tw_rows_get(rows, r + 1, 4), tw_rows_get(rows, r, 4));
+			    tw_rows_get(rows, r + 1, 4),
+			    tw_rows_get(rows, r, 4));
 		else
 			hdf_set_valuef(out, "%s.First=1", prefix);
 	}

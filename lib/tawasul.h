@@ -971,22 +971,22 @@ struct tw_service_input {
 };
 
 int tw_service_code_valid(const char *);
-size_t tw_service_terms(const char *words,
-    char terms[][TW_SERVICE_TERM_MAX], size_t max);
+size_t tw_service_terms(const char *words, char terms[][TW_SERVICE_TERM_MAX],
+    size_t max);
 char *tw_service_fulltext(char terms[][TW_SERVICE_TERM_MAX], size_t n,
     int *usable);
 char *tw_service_changes(const char *before, const char *after);
 enum tw_err tw_services_browse(struct tw_db *, enum tw_lang,
     const char *directorate, int all, HDF *out);
-enum tw_err tw_services_search(struct tw_db *, enum tw_lang,
-    const char *words, int all, HDF *out);
+enum tw_err tw_services_search(struct tw_db *, enum tw_lang, const char *words,
+    int all, HDF *out);
 enum tw_err tw_service_page(struct tw_db *, const char *code, enum tw_lang,
     int staff, const char *tz, HDF *out);
 enum tw_err tw_service_form(struct tw_db *, const char *code, HDF *out);
 enum tw_err tw_service_save(struct tw_db *, long long staff_id,
     const struct tw_service_input *, const char **field);
-enum tw_err tw_service_history(struct tw_db *, const char *code,
-    const char *tz, HDF *out);
+enum tw_err tw_service_history(struct tw_db *, const char *code, const char *tz,
+    HDF *out);
 enum tw_err tw_service_case(struct tw_db *, const char *number,
     long long *case_id, long long *customer_id, long long *directorate_id);
 enum tw_err tw_service_send_logged(struct tw_db *, HDF *strings,
