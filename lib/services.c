@@ -383,6 +383,36 @@ sequence_len(unsigned char lead)
 	return 2;
 }
 
+/* InnoDB's default FULLTEXT stopwords (INNODB_FT_DEFAULT_STOPWORD in
+ * MariaDB 10.11), which the index never matches. */
+static const char *const stopwords[] = { "a", "about", "an", "are", "as", "at",
+	"be", "by", "com", "de", "en", "for", "from", "how", "i", "in", "is",
+	"it", "la", "of", "on", "or", "that", "the", "this", "to", "was",
+	"what", "when", "where", "who", "will", "with", "und", "www" };
+
+/* Returns 1 when word is one of the stopwords. */
+static int
+is_stopword(const char *word)
+{
+	for (size_t i = 0; i < sizeof stopwords / sizeof stopwords[0]; i++)
+		if (strcmp(word, stopwords[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Removes the plural "s" of an English word of four letters or more, so
+ * that "permits" also finds "permit": a term matches as a prefix or a
+ * substring, so the shorter word still finds the longer one. */
+static void
+strip_plural(char *word)
+{
+	size_t len = strlen(word);
+
+	if (len >= 4 && word[len - 1] == 's' && word[len - 2] != 's' &&
+	    word[strspn(word, "abcdefghijklmnopqrstuvwxyz")] == '\0')
+		word[len - 1] = '\0';
+}
+
 /* Appends word to terms unless it is already there. */
 static size_t
 add_term(char terms[][TW_SERVICE_TERM_MAX], size_t n, size_t max,
@@ -398,9 +428,10 @@ add_term(char terms[][TW_SERVICE_TERM_MAX], size_t n, size_t max,
 
 /*
  * Splits the words a person typed into search terms: ASCII lowercased,
- * harakat and tatweel removed, the Arabic article taken off, repeats
- * dropped. Words longer than TW_SERVICE_TERM_MAX bytes are cut at a
- * character boundary. Returns the number of terms, at most max.
+ * harakat and tatweel removed, the Arabic article and the English plural
+ * "s" taken off, stopwords and repeats dropped. Words longer than
+ * TW_SERVICE_TERM_MAX bytes are cut at a character boundary. Returns the number
+ * of terms, at most max.
  */
 size_t
 tw_service_terms(const char *words, char terms[][TW_SERVICE_TERM_MAX],
@@ -415,8 +446,9 @@ tw_service_terms(const char *words, char terms[][TW_SERVICE_TERM_MAX],
 
 		if (sep > 0) {
 			word[len] = '\0';
-			if (len > 0) {
+			if (len > 0 && !is_stopword(word)) {
 				strip_article(word);
+				strip_plural(word);
 				n = add_term(terms, n, max, word);
 			}
 			len = 0;

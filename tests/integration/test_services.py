@@ -165,6 +165,8 @@ class PortalTest(unittest.TestCase):
         expected = codes_where("name_en LIKE '%permit%' OR description_en LIKE '%permit%'")
         self.assertGreater(len(expected), 5)
         self.assertEqual(self.search("en", "permit"), expected)
+        # A plural and a stopword change nothing.
+        self.assertEqual(self.search("en", "the permits"), expected)
         both = codes_where("CONCAT_WS(' ', name_en, description_en) LIKE '%parking%'"
                            " AND CONCAT_WS(' ', name_en, description_en) LIKE '%permit%'")
         self.assertEqual(self.search("en", "parking permit"), both)
