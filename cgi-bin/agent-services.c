@@ -450,7 +450,7 @@ service_history(struct tw_req *req)
 	err = tw_service_page(req->app->db, code, req->lang, 1,
 	    req->app->config->display_tz, req->hdf);
 	if (err == TW_OK)
-		err = tw_service_history(req->app->db, code,
+		err = tw_service_history(req->app->db, code, req->lang,
 		    req->app->config->display_tz, req->hdf);
 	if (err == TW_ERR_NOTFOUND)
 		return tw_render_error(req, 404);

@@ -158,7 +158,13 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " 'active', active) FROM services WHERE id = ?"},
 	[SQL_HISTORY] = {
 	    "SELECT h.version, DATE_FORMAT(h.changed_at, '%Y-%m-%d %H:%i:%s'),"
-	    " st.display_name, st.username, h.snapshot"
+	    " st.display_name, st.username,"
+	    " JSON_SET(h.snapshot, '$.directorate_id',"
+	    " (SELECT IF(? = 1, d.name_ar, d.name_en) FROM directorates d"
+	    " WHERE d.id = JSON_VALUE(h.snapshot, '$.directorate_id')),"
+	    " '$.category_id',"
+	    " (SELECT IF(? = 1, c.name_ar, c.name_en) FROM categories c"
+	    " WHERE c.id = JSON_VALUE(h.snapshot, '$.category_id')))"
 	    " FROM service_history h JOIN services s ON s.id = h.service_id"
 	    " LEFT JOIN staff st ON st.id = h.staff_id"
 	    " WHERE s.code = ? ORDER BY h.version DESC"},
@@ -983,17 +989,20 @@ fill_changes(HDF *out, const char *prefix, const char *before,
  * Fills History.Versions.N for the service code, newest first: Version,
  * At (in tz), By and Username (empty for the seed), and Changes.M with
  * the Field, Old and New values against the version before, or First
- * for the oldest version. Returns
+ * for the oldest version. A directorate or category shows by its name
+ * in lang. Returns
  * TW_ERR_NOTFOUND when the service has no history.
  */
 enum tw_err
-tw_service_history(struct tw_db *db, const char *code, const char *tz, HDF *out)
+tw_service_history(struct tw_db *db, const char *code, enum tw_lang lang,
+    const char *tz, HDF *out)
 {
-	struct tw_param p[] = { TW_P_STR(code) };
+	long long ar = lang == TW_LANG_AR;
+	struct tw_param p[] = { TW_P_INT(ar), TW_P_INT(ar), TW_P_STR(code) };
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	if ((err = tw_db_query(db, &stmts[SQL_HISTORY], p, 1, &rows)) != TW_OK)
+	if ((err = tw_db_query(db, &stmts[SQL_HISTORY], p, 3, &rows)) != TW_OK)
 		return err;
 	err = rows->nrows > 0 ? TW_OK : TW_ERR_NOTFOUND;
 	for (size_t r = 0; r < rows->nrows && err == TW_OK; r++) {

@@ -985,8 +985,8 @@ enum tw_err tw_service_page(struct tw_db *, const char *code, enum tw_lang,
 enum tw_err tw_service_form(struct tw_db *, const char *code, HDF *out);
 enum tw_err tw_service_save(struct tw_db *, long long staff_id,
     const struct tw_service_input *, const char **field);
-enum tw_err tw_service_history(struct tw_db *, const char *code, const char *tz,
-    HDF *out);
+enum tw_err tw_service_history(struct tw_db *, const char *code, enum tw_lang,
+    const char *tz, HDF *out);
 enum tw_err tw_service_case(struct tw_db *, const char *number,
     long long *case_id, long long *customer_id, long long *directorate_id);
 enum tw_err tw_service_send_logged(struct tw_db *, HDF *strings,

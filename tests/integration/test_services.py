@@ -421,7 +421,7 @@ class EditTest(unittest.TestCase):
         fields = self.edit_fields(code)
         self.assertEqual(fields["version"], "2")
         fields["steps_ar"] = "الخطوة الأولى\nالخطوة الثانية\nالخطوة الثالثة"
-        fields["ivr_rank"] = ""
+        fields["directorate"] = "parks"
         self.assertEqual(self.admin.post("/agent/services/%s/edit" % code, fields).status, 303)
         row = service(code)
         self.assertEqual(row["version"], "3")
@@ -445,9 +445,15 @@ class EditTest(unittest.TestCase):
                              page.text)
         self.assertEqual(authors, [self.admin.staff["username"]] * 3)
         changed = re.findall(r'<tr data-field="([^"]+)">', page.text)
-        self.assertEqual(changed, ["steps_ar", "fees_en"])
+        self.assertEqual(changed, ["directorate_id", "steps_ar", "fees_en"])
         self.assertIn("6 Omani rials", page.text)
         self.assertIn("5 Omani rials", page.text)
+        # The directorate shows by name in the page's language.
+        names = stack.sql("SELECT name_en FROM directorates WHERE code IN"
+                          " ('licences', 'parks') ORDER BY code = 'parks'")
+        row = re.search(r'<tr data-field="directorate_id">(.*?)</tr>', page.text).group(1)
+        cells = [html.unescape(c) for c in re.findall(r'<td[^>]*>([^<]*)</td>', row)]
+        self.assertEqual(cells, [names[0][0], names[1][0]])
         # Everyone with a login reads the history, including agents.
         agent = stack.StaffBrowser("agent")
         self.assertEqual(agent.get("/agent/services/%s/history" % code).status, 200)
