@@ -171,8 +171,9 @@ service_show(struct tw_req *req)
 	return render_service(req, code, 200);
 }
 
-/* Reads the send form's recipient into to; records the form's errors. */
-static void
+/* Reads the send form's recipient into to and records the form's
+ * errors. Returns TW_OK, or the database error of the case lookup. */
+static enum tw_err
 read_recipient(struct tw_req *req, struct tw_form *form,
     struct tw_procedure_to *to)
 {
@@ -192,14 +193,15 @@ read_recipient(struct tw_req *req, struct tw_form *form,
 	if (lang != NULL && tw_lang_parse(lang, &to->lang) != TW_OK)
 		tw_form_error(form, "lang", "Err.Choice", 0);
 	if (number == NULL)
-		return;
+		return TW_OK;
 	err = tw_service_case(req->app->db, number, &to->case_id,
 	    &to->customer_id, &directorate);
 	if (err == TW_ERR_NOTFOUND ||
-	    (err == TW_OK && !tw_can(&req->staff, TW_ACT_VIEW, directorate)))
+	    (err == TW_OK && !tw_can(&req->staff, TW_ACT_VIEW, directorate))) {
 		tw_form_error(form, "case", "Directory.Send.NoCase", 0);
-	else if (err != TW_OK)
-		tw_form_error(form, "form", "Directory.Send.Failed", 0);
+		return TW_OK;
+	}
+	return err;
 }
 
 /*
@@ -230,9 +232,10 @@ service_send(struct tw_req *req)
 		tw_form_free(&form);
 		return tw_render_error(req, 403);
 	}
-	read_recipient(req, &form, &to);
-	err = TW_ERR_INPUT;
-	if (form.nerrors == 0)
+	err = read_recipient(req, &form, &to);
+	if (err == TW_OK && form.nerrors > 0)
+		err = TW_ERR_INPUT;
+	if (err == TW_OK)
 		err = tw_service_send_logged(req->app->db,
 		    req->app->strings[to.lang], code, &to);
 	tw_form_free(&form);
