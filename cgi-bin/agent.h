@@ -31,6 +31,13 @@ enum tw_err polls_create(struct tw_req *);
 enum tw_err polls_edit(struct tw_req *);
 enum tw_err polls_update(struct tw_req *);
 enum tw_err polls_results(struct tw_req *);
+/* agent-services.c */
+enum tw_err services_index(struct tw_req *);
+enum tw_err service_show(struct tw_req *);
+enum tw_err service_send(struct tw_req *);
+enum tw_err service_edit_form(struct tw_req *);
+enum tw_err service_save(struct tw_req *);
+enum tw_err service_history(struct tw_req *);
 
 /* agent-dashboard.c */
 enum tw_err dashboard(struct tw_req *);

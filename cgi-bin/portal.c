@@ -38,6 +38,8 @@ static const struct tw_route routes[] = {
 	{ "GET", "/polls/*", poll_page, 0 },
 	{ "POST", "/polls/*", poll_post, 0 },
 	{ "POST", "/polls/code/*", poll_code_post, 0 },
+	{ "GET", "/services", services_list, 0 },
+	{ "GET", "/services/*", service_page, 0 },
 };
 
 static const struct tw_field complaint_fields[] = {

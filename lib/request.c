@@ -345,6 +345,25 @@ unprefixed_language(struct tw_req *req)
 }
 
 /*
+ * Returns 1 when path matches the route path: a "*" in it stands for one
+ * non-empty segment, and what follows the "*" ("" or "/edit") must end
+ * the path. star is the route's "*", or NULL.
+ */
+static int
+path_matches(const char *route, const char *star, const char *path)
+{
+	size_t prefix, segment;
+
+	if (star == NULL)
+		return strcmp(route, path) == 0;
+	prefix = (size_t)(star - route);
+	if (strncmp(route, path, prefix) != 0)
+		return 0;
+	segment = strcspn(path + prefix, "/");
+	return segment > 0 && strcmp(star + 1, path + prefix + segment) == 0;
+}
+
+/*
  * Finds the route for method and path among the routes whose bare flag
  * equals bare. Returns the route, or NULL with
  * *status set to 404, or to 405 with the path's methods in allow when
@@ -363,13 +382,7 @@ find_route(struct tw_req *req, int bare, int *status, char *allow,
 		const struct tw_route *r = &app->routes[i];
 		const char *star = strchr(r->path, '*');
 
-		if (r->bare != bare)
-			continue;
-		if (star == NULL
-		        ? strcmp(r->path, req->path) != 0
-		        : strncmp(r->path, req->path, star - r->path) != 0 ||
-		            strchr(req->path + (star - r->path), '/') != NULL ||
-		            req->path[star - r->path] == '\0')
+		if (r->bare != bare || !path_matches(r->path, star, req->path))
 			continue;
 		path_matched = 1;
 		if (strstr(allow, r->method) == NULL)

@@ -20,6 +20,11 @@
       <p><?cs var:L.Home.PollsText ?></p>
       <p><a class="button secondary" href="/<?cs var:Page.Lang ?>/polls"><?cs var:L.Home.PollsAction ?></a></p>
     </section>
+    <section class="card">
+      <h2><?cs var:L.Home.ServicesTitle ?></h2>
+      <p><?cs var:L.Home.ServicesText ?></p>
+      <p><a class="button secondary" href="/<?cs var:Page.Lang ?>/services" id="home-services"><?cs var:L.Home.ServicesAction ?></a></p>
+    </section>
   </div>
   <section>
     <h2><?cs var:L.Home.ChannelsTitle ?></h2>
