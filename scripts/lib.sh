@@ -13,7 +13,7 @@ POST_RATE=${TW_POST_RATE:-5r/s}
 POST_BURST=${TW_POST_BURST:-20}
 DB_SOCKET=$VAR/run/mysqld.sock
 # The FastCGI programs, one socket each.
-TW_PROGRAMS="portal agent hooks"
+TW_PROGRAMS="portal agent hooks ivr"
 
 # Debian packages needed to build, run and test.
 TW_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
@@ -84,7 +84,7 @@ tw_configure() {
 # Kannel to a secrets file written before the SMS channel existed.
 tw_sms_secrets() {
 	local key
-	for key in SmsGatewayPassword SmsInbound.kannel; do
+	for key in SmsGatewayPassword SmsInbound.kannel IvrAuthToken; do
 		grep -q "^Secrets\.$key = " "$VAR/secrets.hdf" && continue
 		(umask 077; echo "Secrets.$key = $(openssl rand -hex 24)" \
 		    >>"$VAR/secrets.hdf")
