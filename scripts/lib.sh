@@ -148,10 +148,11 @@ SQL
 	"$TOP/scripts/migrate" || tw_die "migrations failed"
 }
 
-# Starts the FastCGI programs under spawn-fcgi, one socket each.
+# Starts the FastCGI programs under spawn-fcgi, one socket each: those
+# named as arguments, or all of them.
 tw_fcgi_start() {
 	local program
-	for program in $TW_PROGRAMS; do
+	for program in ${*:-$TW_PROGRAMS}; do
 		tw_stop_pid "$VAR/run/$program.pid" TERM 10
 		rm -f "$VAR/run/$program.sock"
 		spawn-fcgi -s "$VAR/run/$program.sock" -M 0600 \
