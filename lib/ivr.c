@@ -86,15 +86,15 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " handled_by = ? WHERE id = ? AND handled_at IS NULL"},
 	[SQL_CASE_STATUS] = {
 	    "SELECT c.status, c.updated_at, u.mobile = ?,"
-	    " IF(? = 'ar', k.name_ar, k.name_en), c.id, c.due_at"
+	    " IF(? = 0, k.name_ar, k.name_en), c.id, c.due_at"
 	    " FROM cases c JOIN customers u ON u.id = c.customer_id"
 	    " JOIN categories k ON k.id = c.category_id"
 	    " WHERE c.number = ?"},
 	[SQL_CASE_ID] = {
 	    "SELECT id FROM cases WHERE number = ?"},
 	[SQL_SERVICES] = {
-	    "SELECT ivr_rank, code, IF(? = 'ar', name_ar, name_en),"
-	    " IF(? = 'ar', description_ar, description_en)"
+	    "SELECT ivr_rank, code, IF(? = 0, name_ar, name_en),"
+	    " IF(? = 0, description_ar, description_en)"
 	    " FROM services WHERE ivr_rank IS NOT NULL AND active = 1"
 	    " ORDER BY ivr_rank"},
 	[SQL_CUSTOMER_EMAIL] = {
@@ -654,8 +654,8 @@ enum tw_err
 tw_ivr_case_status(struct tw_db *db, const char *number, const char *caller,
     enum tw_lang lang, struct tw_ivr_status *out)
 {
-	struct tw_param p[] = { TW_P_STR(caller ? caller : ""),
-		TW_P_STR(tw_lang_code(lang)), TW_P_STR(number) };
+	struct tw_param p[] = { TW_P_STR(caller ? caller : ""), TW_P_INT(lang),
+		TW_P_STR(number) };
 	struct tw_rows *rows;
 	enum tw_err err;
 
@@ -687,8 +687,7 @@ tw_ivr_case_status(struct tw_db *db, const char *number, const char *caller,
 enum tw_err
 tw_ivr_services(struct tw_db *db, enum tw_lang lang, struct tw_rows **rows)
 {
-	struct tw_param p[] = { TW_P_STR(tw_lang_code(lang)),
-		TW_P_STR(tw_lang_code(lang)) };
+	struct tw_param p[] = { TW_P_INT(lang), TW_P_INT(lang) };
 
 	return tw_db_query(db, &stmts[SQL_SERVICES], p, 2, rows);
 }

@@ -28,13 +28,13 @@ enum procedure_col {
 /* clang-format off */
 static struct tw_stmt stmts[SQL_MAX] = {
 	[SQL_PROCEDURE] = {
-	    "SELECT id, IF(? = 'ar', name_ar, name_en),"
-	    " IF(? = 'ar', description_ar, description_en),"
-	    " IF(? = 'ar', steps_ar, steps_en),"
-	    " IF(? = 'ar', documents_ar, documents_en),"
-	    " IF(? = 'ar', fees_ar, fees_en),"
-	    " IF(? = 'ar', duration_ar, duration_en),"
-	    " IF(? = 'ar', where_ar, where_en)"
+	    "SELECT id, IF(? = 'ar' COLLATE utf8mb4_unicode_ci, name_ar, name_en),"
+	    " IF(? = 'ar' COLLATE utf8mb4_unicode_ci, description_ar, description_en),"
+	    " IF(? = 'ar' COLLATE utf8mb4_unicode_ci, steps_ar, steps_en),"
+	    " IF(? = 'ar' COLLATE utf8mb4_unicode_ci, documents_ar, documents_en),"
+	    " IF(? = 'ar' COLLATE utf8mb4_unicode_ci, fees_ar, fees_en),"
+	    " IF(? = 'ar' COLLATE utf8mb4_unicode_ci, duration_ar, duration_en),"
+	    " IF(? = 'ar' COLLATE utf8mb4_unicode_ci, where_ar, where_en)"
 	    " FROM services WHERE code = ? AND active = 1"},
 };
 /* clang-format on */
