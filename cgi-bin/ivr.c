@@ -110,8 +110,8 @@ token(const struct tw_config *cfg)
 		NEOERR *nerr = hdf_read_file(secrets, path);
 
 		if (nerr == STATUS_OK)
-			auth_token = strdup(hdf_get_value(secrets,
-			    "Secrets.IvrAuthToken", ""));
+			auth_token = strdup(
+			    hdf_get_value(secrets, "Secrets.IvrAuthToken", ""));
 		nerr_ignore(&nerr);
 		hdf_destroy(&secrets);
 	}
@@ -300,8 +300,8 @@ clock_minutes(const char *text)
 	int h, m;
 	char extra;
 
-	if (sscanf(text, "%2d:%2d%c", &h, &m, &extra) != 2 || h < 0 ||
-	    h > 24 || m < 0 || m > 59 || (h == 24 && m != 0))
+	if (sscanf(text, "%2d:%2d%c", &h, &m, &extra) != 2 || h < 0 || h > 24 ||
+	    m < 0 || m > 59 || (h == 24 && m != 0))
 		return -1;
 	return h * 60 + m;
 }
@@ -351,8 +351,8 @@ to_agent(struct call *c)
 		c->outcome = "transferred";
 		return;
 	}
-	tw_twiml_gather_open(&c->x, next_url(c, "/ivr/afterhours", 1), 1,
-	    NULL, (int)setting_int(c, "Ivr.GatherSeconds", 6));
+	tw_twiml_gather_open(&c->x, next_url(c, "/ivr/afterhours", 1), 1, NULL,
+	    (int)setting_int(c, "Ivr.GatherSeconds", 6));
 	prompt(c, "AfterHours");
 	tw_twiml_gather_close(&c->x);
 	tw_twiml_redirect(&c->x, c->url);
@@ -364,8 +364,7 @@ to_agent(struct call *c)
 
 /* Responds with a TwiML document, or with plain text for an error. */
 static enum tw_err
-reply(struct tw_req *req, int code, const char *content_type,
-    const char *text)
+reply(struct tw_req *req, int code, const char *content_type, const char *text)
 {
 	string_clear(&req->body);
 	string_append(&req->body, text);
@@ -411,8 +410,8 @@ signed_properly(struct call *c)
 	struct tw_req *req = c->req;
 	const char *uri = tw_req_env(req, "REQUEST_URI");
 	const char *header = tw_req_env(req, "HTTP_X_TWILIO_SIGNATURE");
-	const char *base = setting(c, "Ivr.PublicUrl",
-	    req->app->config->base_url);
+	const char *base =
+	    setting(c, "Ivr.PublicUrl", req->app->config->base_url);
 	char *url;
 	int ok;
 
@@ -429,8 +428,7 @@ signed_properly(struct call *c)
 
 /* Runs a claimed step in the open transaction and stores its answer. */
 static enum tw_err
-answer_step(struct call *c, step_handler handler, const char *step,
-    char **doc)
+answer_step(struct call *c, step_handler handler, const char *step, char **doc)
 {
 	struct tw_db *db = c->req->app->db;
 	enum tw_err err;
@@ -470,7 +468,8 @@ run_step(struct tw_req *req, step_handler handler)
 	if (err != TW_OK)
 		goto done;
 	if (!signed_properly(&c)) {
-		err = reply(req, 403, "text/plain; charset=utf-8", "forbidden\n");
+		err =
+		    reply(req, 403, "text/plain; charset=utf-8", "forbidden\n");
 		goto done;
 	}
 	c.sid = tw_ivr_param(c.body, "CallSid");
@@ -614,8 +613,8 @@ read_status(struct call *c, const char *number)
 	char key[48], spoken[24], when[32], due[32];
 	enum tw_err err;
 
-	err = tw_ivr_case_status(c->req->app->db, number, c->row.caller, c->lang,
-	    &st);
+	err = tw_ivr_case_status(c->req->app->db, number, c->row.caller,
+	    c->lang, &st);
 	if (err != TW_OK)
 		return err;
 	spaced(number, spoken, sizeof spoken);
@@ -700,9 +699,9 @@ file_complaint(struct call *c)
 		return TW_OK;
 	if (!usable_recording(c) || c->row.caller[0] == '\0') {
 		c->outcome = "missed";
-		return c->row.missed ? TW_OK
-		                     : tw_ivr_missed(c->req->app->db, c->row.id,
-		                           "no_recording");
+		return c->row.missed
+		    ? TW_OK
+		    : tw_ivr_missed(c->req->app->db, c->row.id, "no_recording");
 	}
 	err = tw_ivr_voice_case(c->req->app->db, strings(c), &c->row, c->sid,
 	    tw_ivr_param(c->body, "RecordingUrl"), number);
@@ -719,8 +718,8 @@ recorded_step(struct call *c)
 
 	if ((err = file_complaint(c)) != TW_OK)
 		return err;
-	if (c->row.case_id != 0 && (c->outcome == NULL ||
-	                               strcmp(c->outcome, "missed") != 0)) {
+	if (c->row.case_id != 0 &&
+	    (c->outcome == NULL || strcmp(c->outcome, "missed") != 0)) {
 		spaced(c->row.case_number, spoken, sizeof spoken);
 		err = say_filled(c, "CaseCreated", "{number}", spoken, NULL);
 		c->note = "recorded:case";
@@ -826,8 +825,8 @@ dialled_step(struct call *c)
 		return TW_OK;
 	}
 	prompt(c, "AgentsBusy");
-	tw_twiml_gather_open(&c->x, next_url(c, "/ivr/afterhours", 1), 1,
-	    NULL, (int)setting_int(c, "Ivr.GatherSeconds", 6));
+	tw_twiml_gather_open(&c->x, next_url(c, "/ivr/afterhours", 1), 1, NULL,
+	    (int)setting_int(c, "Ivr.GatherSeconds", 6));
 	prompt(c, "OfferRecording");
 	tw_twiml_gather_close(&c->x);
 	tw_twiml_redirect(&c->x, c->url);
@@ -871,7 +870,8 @@ end_step(struct call *c)
 	if (strstr(c->row.path, "record") != NULL && c->row.case_id == 0 &&
 	    !c->row.missed && c->row.caller[0] != '\0') {
 		c->outcome = "missed";
-		return tw_ivr_missed(c->req->app->db, c->row.id, "no_recording");
+		return tw_ivr_missed(c->req->app->db, c->row.id,
+		    "no_recording");
 	}
 	if (strcmp(c->row.outcome, "started") == 0)
 		c->outcome = "hung_up";

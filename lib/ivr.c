@@ -41,9 +41,9 @@ enum ivr_stmt {
 };
 
 /* The columns of the call lists, in the order of call_names. */
-#define CALL_COLUMNS                                                    \
-	"c.id, c.caller, c.started_at, c.ended_at, c.lang, c.path,"     \
-	" c.outcome, k.number, m.reason, m.created_at, m.handled_at,"   \
+#define CALL_COLUMNS                                                           \
+	"c.id, c.caller, c.started_at, c.ended_at, c.lang, c.path,"            \
+	" c.outcome, k.number, m.reason, m.created_at, m.handled_at,"          \
 	" m.id, c.recording_url"
 
 /* clang-format off */
@@ -175,8 +175,8 @@ tw_ivr_params_parse(const char *text, size_t len, struct tw_ivr_params **out)
 				goto nomem;
 			ps->items = grown;
 			grown[ps->n].name = strndup(p, (eq ? eq : stop) - p);
-			grown[ps->n].value =
-			    eq ? strndup(eq + 1, stop - eq - 1) : strdup("");
+			grown[ps->n].value = eq ? strndup(eq + 1, stop - eq - 1)
+			                        : strdup("");
 			ps->n++;
 			if (grown[ps->n - 1].name == NULL ||
 			    grown[ps->n - 1].value == NULL)
@@ -228,8 +228,8 @@ tw_ivr_param(const struct tw_ivr_params *ps, const char *name)
  * TW_ERR_NOMEM.
  */
 enum tw_err
-tw_ivr_sign(const char *token, const char *url,
-    const struct tw_ivr_params *ps, char out[TW_IVR_SIGNATURE_LEN + 1])
+tw_ivr_sign(const char *token, const char *url, const struct tw_ivr_params *ps,
+    char out[TW_IVR_SIGNATURE_LEN + 1])
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0;
@@ -386,8 +386,8 @@ tw_twiml_record(struct tw_twiml *x, const char *action, const char *callback,
     int max_seconds)
 {
 	char max[16];
-	const char *attrs[] = { "action", action, "method", "POST",
-		"maxLength", max, "finishOnKey", "#", "playBeep", "true",
+	const char *attrs[] = { "action", action, "method", "POST", "maxLength",
+		max, "finishOnKey", "#", "playBeep", "true",
 		"recordingStatusCallback", callback,
 		"recordingStatusCallbackMethod", "POST", NULL };
 
@@ -529,8 +529,8 @@ tw_ivr_call_lock(struct tw_db *db, long long call_id, struct tw_ivr_call *out)
 	snprintf(out->path, sizeof out->path, "%s", tw_rows_get(rows, 0, 2));
 	snprintf(out->outcome, sizeof out->outcome, "%s",
 	    tw_rows_get(rows, 0, 3));
-	out->case_id =
-	    tw_rows_get(rows, 0, 4) ? atoll(tw_rows_get(rows, 0, 4)) : 0;
+	out->case_id = tw_rows_get(rows, 0, 4) ? atoll(tw_rows_get(rows, 0, 4))
+	                                       : 0;
 	snprintf(out->case_number, sizeof out->case_number, "%s",
 	    tw_rows_get(rows, 0, 5) ? tw_rows_get(rows, 0, 5) : "");
 	out->missed = tw_rows_get(rows, 0, 6) != NULL;
@@ -595,8 +595,7 @@ tw_ivr_missed_done(struct tw_db *db, long long missed_id, long long staff_id)
  */
 enum tw_err
 tw_ivr_voice_case(struct tw_db *db, HDF *strings, struct tw_ivr_call *call,
-    const char *sid, const char *recording_url,
-    char number[TW_CASENUM_LEN + 1])
+    const char *sid, const char *recording_url, char number[TW_CASENUM_LEN + 1])
 {
 	char token[65], *description;
 	unsigned long long case_id;
@@ -718,8 +717,7 @@ tw_ivr_customer(struct tw_db *db, const char *mobile, long long *customer_id,
 
 /* Copies call rows into prefix.N.*, with the times in tz. */
 static enum tw_err
-calls_to_hdf(struct tw_rows *rows, const char *tz, HDF *out,
-    const char *prefix)
+calls_to_hdf(struct tw_rows *rows, const char *tz, HDF *out, const char *prefix)
 {
 	static const struct {
 		size_t col;
@@ -763,8 +761,8 @@ tw_ivr_calls_fill(struct tw_db *db, enum tw_ivr_by by, const char *key,
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	if ((err = tw_db_query(db, &stmts[which[by]], p, by == TW_IVR_ALL ? 0 : 1,
-	         &rows)) != TW_OK)
+	if ((err = tw_db_query(db, &stmts[which[by]], p,
+	         by == TW_IVR_ALL ? 0 : 1, &rows)) != TW_OK)
 		return err;
 	err = calls_to_hdf(rows, tz, out, prefix);
 	tw_rows_free(rows);

@@ -583,6 +583,38 @@ class AgentPagesTest(unittest.TestCase):
         self.assertIn(stack.message("en", "Calls.Reason.no_recording"),
                       page.text)
 
+    def test_missed_call_marked_returned(self):
+        call = to_menu("ar")
+        call.press("2")
+        call.end()
+        missed = stack.sql(
+            "SELECT m.id FROM ivr_missed_calls m JOIN ivr_calls c"
+            " ON c.id = m.call_id WHERE c.call_sid = @p1", call.sid)[0][0]
+        agent = stack.StaffBrowser("agent")
+        page = agent.get("/agent/calls")
+        first = re.search(r'<tr data-call="(\d+)"', page.text).group(1)
+        oldest_open = stack.sql(
+            "SELECT m.call_id FROM ivr_missed_calls m JOIN ivr_calls c"
+            " ON c.id = m.call_id WHERE m.handled_at IS NULL AND"
+            " c.started_at >= UTC_TIMESTAMP() - INTERVAL 30 DAY"
+            " ORDER BY m.created_at, c.started_at DESC, c.id DESC LIMIT 1")[0][0]
+        self.assertEqual(first, oldest_open, "open missed calls come first")
+        bad = agent.post("/agent/calls", {"csrf": "wrong", "missed": missed})
+        self.assertEqual(bad.status, 403)
+        response = agent.post("/agent/calls", {"csrf": agent.csrf,
+                                               "missed": missed})
+        self.assertEqual(response.status, 303)
+        self.assertEqual(stack.sql(
+            "SELECT handled_by = @p2 FROM ivr_missed_calls WHERE id = @p1",
+            missed, agent.staff["id"])[0][0], "1")
+        again = agent.post("/agent/calls", {"csrf": agent.csrf,
+                                            "missed": missed})
+        self.assertEqual(again.status, 404)
+
+    def test_officer_cannot_list_calls(self):
+        officer = stack.StaffBrowser("officer", directorate_code="roads")
+        self.assertEqual(officer.get("/agent/calls").status, 403)
+
     def test_case_and_profile_show_calls(self):
         call = to_menu("ar")
         call.press("2")

@@ -27,8 +27,8 @@
 
 /* The documentation's parameters, urlencoded in another order than the
  * sorted one, so the parser's sort is part of the test. */
-#define DOCS_BODY                                                    \
-	"To=%2B18005551212&Digits=1234&CallSid=CA1234567890ABCDE&"   \
+#define DOCS_BODY                                                              \
+	"To=%2B18005551212&Digits=1234&CallSid=CA1234567890ABCDE&"             \
 	"From=%2B12349013030&Caller=%2B12349013030"
 
 static struct tw_ivr_params *
@@ -48,8 +48,9 @@ START_TEST(test_docs_vector)
 
 	ck_assert_int_eq(tw_ivr_sign(DOCS_TOKEN, DOCS_URL, ps, sig), TW_OK);
 	ck_assert_str_eq(sig, DOCS_SIGNATURE);
-	ck_assert_int_eq(
-	    tw_ivr_signature_valid(DOCS_TOKEN, DOCS_URL, ps, DOCS_SIGNATURE), 1);
+	ck_assert_int_eq(tw_ivr_signature_valid(DOCS_TOKEN, DOCS_URL, ps,
+	                     DOCS_SIGNATURE),
+	    1);
 	tw_ivr_params_free(ps);
 }
 END_TEST
@@ -68,10 +69,10 @@ START_TEST(test_ruby_spec_vector)
 	    "Called=%2B14157669926&ApiVersion=2010-04-01&"
 	    "ApplicationSid=AP44efecad51364e80b133bb7c07eb8204");
 
-	ck_assert_int_eq(
-	    tw_ivr_signature_valid("2bd9e9638872de601313dc77410d3b23",
-	        "http://twiliotests.heroku.com/validate/voice", ps,
-	        "oVb2kXoVy8GEfwBDjR8bk/ZZ6eA="),
+	ck_assert_int_eq(tw_ivr_signature_valid("2bd9e9638872de601313dc77410d3b"
+	                                        "23",
+	                     "http://twiliotests.heroku.com/validate/voice", ps,
+	                     "oVb2kXoVy8GEfwBDjR8bk/ZZ6eA="),
 	    1);
 	tw_ivr_params_free(ps);
 }
@@ -171,7 +172,8 @@ START_TEST(test_twiml_escapes)
 	tw_twiml_play(&x, "https://audio.example/a?b=1&c=2");
 	doc = tw_twiml_finish(&x);
 	ck_assert_ptr_nonnull(strstr(doc,
-	    "<Say language=\"ar-SA\" voice=\"v&quot;1\">&lt;a href=&apos;x&apos;"
+	    "<Say language=\"ar-SA\" voice=\"v&quot;1\">&lt;a "
+	    "href=&apos;x&apos;"
 	    "&gt;&amp;&lt;/a&gt;</Say>"));
 	ck_assert_ptr_nonnull(
 	    strstr(doc, "<Play>https://audio.example/a?b=1&amp;c=2</Play>"));

@@ -1,0 +1,12 @@
+<?cs include:"header.cs" ?>
+  <h1><?cs var:L.Calls.Title ?></h1>
+  <p class="hint"><?cs var:L.Calls.Intro ?></p><?cs
+if:Page.Done ?>
+  <p class="notice" role="status" id="calls-done"><?cs var:L.Calls.Done ?></p><?cs
+/if ?><?cs
+if:subcount(Calls) > 0 ?>
+<?cs include:"ivr_calls.cs" ?><?cs
+else ?>
+  <p id="no-calls"><?cs var:L.Calls.None ?></p><?cs
+/if ?>
+<?cs include:"footer.cs" ?>
