@@ -2,7 +2,7 @@
  * ivr.c: the webhooks of the 1111 phone line under /ivr/.
  *
  * The IVR provider posts to these routes at each step of a call and
- * plays the TwiML answered (Say, Play, Gather, Record, Dial, Redirect,
+ * plays the TwiML returned (Say, Play, Gather, Record, Dial, Redirect,
  * Hangup). Every request must carry a valid X-Twilio-Signature made with
  * Secrets.IvrAuthToken over Ivr.PublicUrl (Site.BaseUrl when empty)
  * followed by the path and query, and the POST parameters; anything
@@ -385,7 +385,7 @@ sid_valid(const char *sid)
 	        "0123456789") == len;
 }
 
-/* Reads lang, n and try of the query, and the caller's number. */
+/* Reads lang, n and try of the query string. */
 static void
 read_position(struct call *c)
 {
@@ -402,8 +402,8 @@ read_position(struct call *c)
 		c->try = 1;
 }
 
-/* Checks the signature of the request; logs a rejection without any
- * parameter, as they carry the caller's number. */
+/* Checks the signature of the request. A rejection is logged without
+ * any parameter, because they carry the caller's number. */
 static int
 signed_properly(struct call *c)
 {
@@ -451,7 +451,8 @@ answer_step(struct call *c, step_handler handler, const char *step, char **doc)
 	return err;
 }
 
-/* Verifies, deduplicates and answers one request of a call. */
+/* Verifies one request of a call, and returns the stored response of a
+ * retried step or runs the handler. */
 static enum tw_err
 run_step(struct tw_req *req, step_handler handler)
 {
@@ -489,7 +490,8 @@ run_step(struct tw_req *req, step_handler handler)
 		goto done;
 	err = tw_ivr_step_claim(req->app->db, c.row.id, step, &doc);
 	if (err == TW_ERR_DUPLICATE) {
-		tw_log_info("ivr: call %lld %s: retry, stored answer sent",
+		tw_log_info("ivr: call %lld %s: retried step, stored response "
+		            "returned",
 		    c.row.id, req->path);
 		err = reply(req, 200, "text/xml; charset=utf-8", doc);
 		goto done;
