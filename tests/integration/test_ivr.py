@@ -144,13 +144,15 @@ def to_menu(lang, caller=None, withheld=False):
     return call
 
 
-def set_hours(days, hours):
-    """Rewrites the agents' hours of the stack and restarts cgi-bin/ivr."""
+def set_ivr_config(**values):
+    """Rewrites keys of the Ivr section of the stack's configuration and
+    restarts cgi-bin/ivr."""
     with open(CONFIG, encoding="utf-8") as f:
         config = f.read()
-    config = re.sub(r"(?m)^  AgentDays = .*$", "  AgentDays = " + days, config)
-    config = re.sub(r"(?m)^  AgentHours = .*$", "  AgentHours = " + hours,
-                    config)
+    for key, value in values.items():
+        config, found = re.subn(r"(?m)^  %s =.*$" % key,
+                                "  %s = %s" % (key, value), config)
+        assert found == 1, key
     with open(CONFIG, "w", encoding="utf-8") as f:
         f.write(config)
     stack.stack_command("tw_fcgi_start ivr")
@@ -158,6 +160,10 @@ def set_hours(days, hours):
         if post_signed("/ivr/end", {"CallSid": "CAwarmup"}).status == 200:
             return
         time.sleep(0.1)
+
+
+def set_hours(days, hours):
+    set_ivr_config(AgentDays=days, AgentHours=hours)
 
 
 def muscat_weekday():
@@ -198,6 +204,38 @@ class GreetingTest(unittest.TestCase):
     def test_withheld_number_stored_empty(self):
         call = to_menu("en", withheld=True)
         self.assertEqual(call.row()["caller"], "")
+
+
+class AudioTest(unittest.TestCase):
+    AUDIO = "https://audio.example.invalid/1111"
+
+    def setUp(self):
+        set_ivr_config(AudioBaseUrl=self.AUDIO)
+
+    def tearDown(self):
+        set_ivr_config(AudioBaseUrl="")
+
+    def test_recorded_prompts_played(self):
+        call = Call()
+        doc = call.start()
+        played = [play.text for play in doc.iter("Play")]
+        self.assertEqual(played, [self.AUDIO + "/ar/Welcome.mp3",
+                                  self.AUDIO + "/ar/ChooseLanguage.mp3",
+                                  self.AUDIO + "/en/ChooseLanguage.mp3"])
+        self.assertEqual(list(doc.iter("Say")), [])
+        doc = call.press("2")
+        self.assertIn(self.AUDIO + "/en/MainMenu.mp3",
+                      [play.text for play in doc.iter("Play")])
+
+    def test_case_number_still_spoken(self):
+        call = to_menu("en")
+        call.press("2")
+        doc = call.record("https://api.example.invalid/Recordings/RE2", 9)
+        number = call.row()["case"]
+        self.assertIn(text("en", "CaseCreated", number=spaced(number)),
+                      prompts(doc, "en"))
+        self.assertIn(self.AUDIO + "/en/Goodbye.mp3",
+                      [play.text for play in doc.iter("Play")])
 
 
 class MenuTest(unittest.TestCase):
@@ -385,6 +423,39 @@ class VoiceComplaintTest(unittest.TestCase):
         self.assertEqual(call.row()["missed"], "no_recording")
         self.assertEqual(call.row()["case"], "")
 
+    def test_concurrent_retries_one_case(self):
+        import threading
+        call = to_menu("en")
+        record = call.press("2").find("Record")
+        fields = call.fields({"RecordingUrl": self.recording_url(),
+                              "RecordingDuration": "15", "Digits": "#"})
+        answers = []
+
+        def post():
+            answers.append(post_signed(record.get("action"), fields))
+
+        threads = [threading.Thread(target=post) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual([a.status for a in answers], [200] * 4)
+        self.assertEqual(len({a.text for a in answers}), 1)
+        self.assertEqual(stack.count(
+            "sms_outbox", "to_number = @p1 AND kind = 'case_received'",
+            call.caller), 1)
+        self.assertEqual(stack.count("ivr_calls c JOIN cases k"
+                                     " ON k.id = c.case_id",
+                                     "c.call_sid = @p1", call.sid), 1)
+
+    def test_replayed_menu_step_same_answer(self):
+        call = to_menu("ar")
+        call.press("1")
+        first = call.last[2]
+        again = call.replay()
+        self.assertEqual(again.text, first)
+        self.assertEqual(call.row()["path"].count("status"), 1)
+
     def test_replayed_callback_same_answer_one_case(self):
         call = to_menu("en")
         call.press("2")
@@ -433,6 +504,10 @@ class ProcedureTest(unittest.TestCase):
         call.press("3")
         doc = call.press(rank)
         self.assertIn(text("en", "ProcedureSent"), prompts(doc, "en"))
+        description = stack.sql("SELECT description_en FROM services"
+                                " WHERE code = @p1", code)[0][0]
+        self.assertIn(text("en", "ProcedureText", name=name,
+                           description=description), prompts(doc, "en"))
         self.assertIn("procedure:" + code, call.row()["path"])
         rows = stack.outbox_rows("to_number = @p1 AND kind = 'procedure'",
                                  call.caller)
