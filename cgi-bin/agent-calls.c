@@ -32,6 +32,9 @@ render_calls(struct tw_req *req, int status)
 
 	err = tw_ivr_calls_fill(req->app->db, TW_IVR_ALL, NULL,
 	    req->app->config->display_tz, req->hdf, "Calls");
+	if (err == TW_OK)
+		err =
+		    tw_ivr_calls_summary(req->app->db, req->hdf, "CallFigures");
 	if (err != TW_OK)
 		return err;
 	hdf_set_value(req->hdf, "Page.CallsForm", "1");

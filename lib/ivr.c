@@ -37,6 +37,7 @@ enum ivr_stmt {
 	SQL_CALLS_OF_CUSTOMER,
 	SQL_CALLS_OF_CASE,
 	SQL_CALLS_LIST,
+	SQL_CALLS_SUMMARY,
 	SQL_MAX
 };
 
@@ -120,6 +121,10 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " ORDER BY (m.id IS NOT NULL AND m.handled_at IS NULL) DESC,"
 	    " IF(m.id IS NOT NULL AND m.handled_at IS NULL, m.created_at,"
 	    " NULL), c.started_at DESC, c.id DESC LIMIT 200"},
+	[SQL_CALLS_SUMMARY] = {
+	    "SELECT outcome, COUNT(*) FROM ivr_calls"
+	    " WHERE started_at >= UTC_TIMESTAMP() - INTERVAL 30 DAY"
+	    " GROUP BY outcome ORDER BY COUNT(*) DESC, outcome"},
 };
 /* clang-format on */
 
@@ -765,6 +770,23 @@ tw_ivr_calls_fill(struct tw_db *db, enum tw_ivr_by by, const char *key,
 	         by == TW_IVR_ALL ? 0 : 1, &rows)) != TW_OK)
 		return err;
 	err = calls_to_hdf(rows, tz, out, prefix);
+	tw_rows_free(rows);
+	return err;
+}
+
+/* Fills prefix.N.Outcome and prefix.N.Count with the calls of the last
+ * 30 days per outcome, the most frequent first. */
+enum tw_err
+tw_ivr_calls_summary(struct tw_db *db, HDF *out, const char *prefix)
+{
+	const char *names[] = { "Outcome", "Count" };
+	struct tw_rows *rows;
+	enum tw_err err;
+
+	if ((err = tw_db_query(db, &stmts[SQL_CALLS_SUMMARY], NULL, 0,
+	         &rows)) != TW_OK)
+		return err;
+	err = tw_rows_to_hdf(rows, out, prefix, names);
 	tw_rows_free(rows);
 	return err;
 }

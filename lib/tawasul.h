@@ -1039,5 +1039,6 @@ enum tw_err tw_ivr_customer(struct tw_db *, const char *mobile,
     long long *customer_id, char email[255]);
 enum tw_err tw_ivr_calls_fill(struct tw_db *, enum tw_ivr_by, const char *key,
     const char *tz, HDF *out, const char *prefix);
+enum tw_err tw_ivr_calls_summary(struct tw_db *, HDF *out, const char *prefix);
 
 #endif

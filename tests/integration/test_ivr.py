@@ -657,6 +657,12 @@ class AgentPagesTest(unittest.TestCase):
         self.assertIn(call.caller, page.text)
         self.assertIn(stack.message("en", "Calls.Reason.no_recording"),
                       page.text)
+        figures = dict(re.findall(r'<dd data-outcome="([a-z_]+)">(\d+)</dd>',
+                                  page.text))
+        expected = dict(stack.sql(
+            "SELECT outcome, COUNT(*) FROM ivr_calls WHERE started_at >="
+            " UTC_TIMESTAMP() - INTERVAL 30 DAY GROUP BY outcome"))
+        self.assertEqual(figures, expected)
 
     def test_missed_call_marked_returned(self):
         call = to_menu("ar")
