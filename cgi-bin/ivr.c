@@ -426,15 +426,14 @@ signed_properly(struct call *c)
 	return ok;
 }
 
-/* Runs a claimed step in the open transaction and stores its answer. */
+/* Runs a claimed step in the open transaction, with the call's row
+ * locked, and stores its answer. */
 static enum tw_err
 answer_step(struct call *c, step_handler handler, const char *step, char **doc)
 {
 	struct tw_db *db = c->req->app->db;
 	enum tw_err err;
 
-	if ((err = tw_ivr_call_lock(db, c->row.id, &c->row)) != TW_OK)
-		return err;
 	read_position(c);
 	tw_twiml_init(&c->x);
 	err = handler(c);
@@ -488,7 +487,9 @@ run_step(struct tw_req *req, step_handler handler)
 	         caller[0] ? caller : NULL, &c.row.id)) != TW_OK ||
 	    (err = tw_db_begin(req->app->db)) != TW_OK)
 		goto done;
-	err = tw_ivr_step_claim(req->app->db, c.row.id, step, &doc);
+	err = tw_ivr_call_lock(req->app->db, c.row.id, &c.row);
+	if (err == TW_OK)
+		err = tw_ivr_step_claim(req->app->db, c.row.id, step, &doc);
 	if (err == TW_ERR_DUPLICATE) {
 		tw_log_info("ivr: call %lld %s: retried step, stored response "
 		            "returned",
@@ -696,8 +697,7 @@ file_complaint(struct call *c)
 	char number[TW_CASENUM_LEN + 1];
 	enum tw_err err;
 
-	if (c->row.case_id != 0 && strstr(c->row.path, "record") != NULL &&
-	    strcmp(c->row.outcome, "case_created") == 0)
+	if (strcmp(c->row.outcome, "case_created") == 0)
 		return TW_OK;
 	if (!usable_recording(c) || c->row.caller[0] == '\0') {
 		c->outcome = "missed";
@@ -720,8 +720,10 @@ recorded_step(struct call *c)
 
 	if ((err = file_complaint(c)) != TW_OK)
 		return err;
-	if (c->row.case_id != 0 &&
-	    (c->outcome == NULL || strcmp(c->outcome, "missed") != 0)) {
+	/* file_complaint leaves c->outcome NULL when the recording callback
+	 * made the case first. */
+	if (strcmp(c->outcome ? c->outcome : c->row.outcome, "case_created") ==
+	    0) {
 		spaced(c->row.case_number, spoken, sizeof spoken);
 		err = say_filled(c, "CaseCreated", "{number}", spoken, NULL);
 		c->note = "recorded:case";
@@ -739,15 +741,17 @@ recorded_step(struct call *c)
 static enum tw_err
 recording_step(struct call *c)
 {
+	int had_case = strcmp(c->row.outcome, "case_created") == 0;
 	enum tw_err err;
 
 	if ((err = file_complaint(c)) != TW_OK)
 		return err;
-	c->note = c->outcome && strcmp(c->outcome, "case_created") == 0
-	    ? "recording:case"
-	    : "recording:none";
-	if (c->row.case_id != 0 && strcmp(c->note, "recording:none") == 0)
-		c->note = "recording:late";
+	if (had_case)
+		c->note = "recording:known";
+	else if (c->outcome != NULL && strcmp(c->outcome, "case_created") == 0)
+		c->note = "recording:case";
+	else
+		c->note = "recording:none";
 	return TW_OK;
 }
 
@@ -869,8 +873,9 @@ end_step(struct call *c)
 	if ((err = tw_ivr_call_end(c->req->app->db, c->row.id)) != TW_OK)
 		return err;
 	c->note = "end";
-	if (strstr(c->row.path, "record") != NULL && c->row.case_id == 0 &&
-	    !c->row.missed && c->row.caller[0] != '\0') {
+	if (strstr(c->row.path, "record") != NULL &&
+	    strcmp(c->row.outcome, "case_created") != 0 && !c->row.missed &&
+	    c->row.caller[0] != '\0') {
 		c->outcome = "missed";
 		return tw_ivr_missed(c->req->app->db, c->row.id,
 		    "no_recording");

@@ -19,6 +19,7 @@
 #include "tawasul.h"
 
 enum ivr_stmt {
+	SQL_CALL_FIND,
 	SQL_CALL_START,
 	SQL_CALL_LOCK,
 	SQL_CALL_NOTE,
@@ -49,6 +50,8 @@ enum ivr_stmt {
 
 /* clang-format off */
 static struct tw_stmt stmts[SQL_MAX] = {
+	[SQL_CALL_FIND] = {
+	    "SELECT id FROM ivr_calls WHERE call_sid = ?"},
 	[SQL_CALL_START] = {
 	    "INSERT INTO ivr_calls (call_sid, caller, started_at)"
 	    " VALUES (?, ?, UTC_TIMESTAMP())"
@@ -461,16 +464,27 @@ tw_ivr_call_start(struct tw_db *db, const char *sid, const char *caller,
 {
 	struct tw_param p[] = { TW_P_STR(sid), TW_P_STR(caller) };
 	unsigned long long id = 0;
+	struct tw_rows *rows;
 	enum tw_err err;
 
-	err = tw_db_exec(db, &stmts[SQL_CALL_START], p, 2, &id);
+	/* A known call is only read: the upsert would lock its row against
+	 * a retry of the same step that is running. */
+	if ((err = tw_db_query(db, &stmts[SQL_CALL_FIND], p, 1, &rows)) !=
+	    TW_OK)
+		return err;
+	if (rows->nrows == 1)
+		id = strtoull(tw_rows_get(rows, 0, 0), NULL, 10);
+	tw_rows_free(rows);
+	if (id == 0)
+		err = tw_db_exec(db, &stmts[SQL_CALL_START], p, 2, &id);
 	*call_id = (long long)id;
 	return err;
 }
 
 /*
- * Claims a step of a call inside the caller's transaction: inserts its
- * row, which waits for a concurrent retry of the same step to commit.
+ * Claims a step of a call inside the caller's transaction, after
+ * tw_ivr_call_lock: inserts its row, which waits for a concurrent retry
+ * of the same step to commit.
  * Returns TW_OK when this request answers the step, or TW_ERR_DUPLICATE
  * with the stored answer in *answer (freed by the caller) when it was
  * answered before; the caller then rolls back.
@@ -511,7 +525,8 @@ tw_ivr_step_answer(struct tw_db *db, long long call_id, const char *step,
 	return tw_db_exec(db, &stmts[SQL_STEP_ANSWER], p, 3, NULL);
 }
 
-/* Locks the call's row for this transaction and reads it. */
+/* Locks the call's row for this transaction and reads it. Requests of
+ * one call run one at a time from here to the commit. */
 enum tw_err
 tw_ivr_call_lock(struct tw_db *db, long long call_id, struct tw_ivr_call *out)
 {

@@ -473,6 +473,36 @@ class VoiceComplaintTest(unittest.TestCase):
             call.caller), 1)
         self.assertEqual(call.row()["case"], number)
 
+    def test_callback_first_then_action(self):
+        call = to_menu("en")
+        record = call.press("2").find("Record")
+        url = self.recording_url()
+        call.post(record.get("recordingStatusCallback"), RecordingUrl=url,
+                  RecordingDuration="18", RecordingStatus="completed")
+        number = call.row()["case"]
+        self.assertRegex(number, r"^\d{8}$")
+        doc = call.post(record.get("action"), RecordingUrl=url,
+                        RecordingDuration="18", Digits="#")
+        self.assertIn(text("en", "CaseCreated", number=spaced(number)),
+                      prompts(doc, "en"))
+        self.assertEqual(call.row()["case"], number)
+        self.assertIn("recording:case recorded:case", call.row()["path"])
+
+    def test_complaint_after_status_read(self):
+        number = registered_case(new_phone()[4:])
+        call = to_menu("en")
+        call.press("1")
+        call.press(number)
+        record = call.press("2").find("Record")
+        call.end()
+        self.assertEqual(call.row()["missed"], "no_recording")
+        call.post(record.get("recordingStatusCallback"),
+                  RecordingUrl=self.recording_url(), RecordingDuration="11",
+                  RecordingStatus="completed")
+        created = call.row()["case"]
+        self.assertNotEqual(created, number)
+        self.assertRegex(created, r"^\d{8}$")
+
     def test_withheld_number_cannot_record(self):
         call = to_menu("en", withheld=True)
         doc = call.press("2")
