@@ -659,6 +659,17 @@ class SignatureTest(unittest.TestCase):
                   encoding="utf-8") as access:
             self.assertNotIn(caller[4:], access.read())
 
+    def test_log_has_no_numbers(self):
+        call = to_menu("en")
+        call.press("3")
+        call.end()
+        with open(os.path.join(stack.VAR, "log", "ivr.log"), encoding="utf-8",
+                  errors="replace") as log:
+            text = log.read()
+        self.assertIn("/ivr/menu", text)
+        self.assertNotIn(call.caller, text)
+        self.assertIsNone(re.search(r"\+968\d{8}", text))
+
     def test_get_not_allowed(self):
         self.assertEqual(stack.Browser().get("/ivr/voice").status, 405)
 
