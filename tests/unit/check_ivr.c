@@ -3,13 +3,15 @@
  * signature and the TwiML builder.
  *
  * The signature vectors are published ones. The first is the worked
- * example of Twilio's security documentation
- * (https://www.twilio.com/docs/usage/security, "Validating requests"):
- * auth token 12345, URL https://mycompany.com/myapp.php?foo=1&bar=2 and
- * five POST parameters, signature 0/KCTR6DLpKmkAf8muzZqo1nDgQ=. The
- * second is the voice request of twilio-ruby's request validator spec
- * (spec/util/request_validator_spec.rb). Both were rechecked with
- * Python's hmac and base64 modules.
+ * example of Twilio's security page (docs/usage/security, "Validating
+ * requests"): auth token 12345, URL
+ * https://mycompany.com/myapp.php?foo=1&bar=2 and five POST parameters.
+ * The token and URL were read in twilio-php's docs/usage/validation.rst
+ * and the parameters with the signature 0/KCTR6DLpKmkAf8muzZqo1nDgQ= in
+ * a public gist that quotes the page; the page itself was not opened.
+ * The second is the voice request of twilio-ruby's request validator
+ * spec (spec/util/request_validator_spec.rb). Python's hmac and base64
+ * modules give the same two signatures.
  */
 #include <stdio.h>
 #include <stdlib.h>
