@@ -64,6 +64,8 @@ static const struct tw_route routes[] = {
 	{ "GET", "/agent/services/*/edit", service_edit_form, 0 },
 	{ "POST", "/agent/services/*/edit", service_save, 0 },
 	{ "GET", "/agent/services/*/history", service_history, 0 },
+	{ "GET", "/agent/calls", calls, 0 },
+	{ "POST", "/agent/calls", call_returned, 0 },
 };
 
 static const struct tw_field login_fields[] = {
@@ -630,6 +632,10 @@ render_case(struct tw_req *req, const char *number, int status)
 		return forbidden(req);
 	if (err == TW_OK)
 		err = tw_refdata_fill(req->app->db, req->hdf, req->lang);
+	/* The phone-line calls about the case show the callers' numbers. */
+	if (err == TW_OK && tw_can(&req->staff, TW_ACT_PERSONAL, 0))
+		err = tw_ivr_calls_fill(req->app->db, TW_IVR_BY_CASE, number,
+		    req->app->config->display_tz, req->hdf, "Calls");
 	if (err != TW_OK)
 		return err;
 	snprintf(req->case_number, sizeof req->case_number, "%s", number);
@@ -795,7 +801,13 @@ callers(struct tw_req *req)
 		if (err == TW_ERR_NOTFOUND) {
 			hdf_set_value(req->hdf, "Caller.New", "1");
 			status = 404;
-		} else if (err != TW_OK) {
+			err = TW_OK;
+		}
+		if (err == TW_OK)
+			err = tw_ivr_calls_fill(req->app->db, TW_IVR_BY_CALLER,
+			    tw_form_value(&form, "mobile"),
+			    req->app->config->display_tz, req->hdf, "Calls");
+		if (err != TW_OK) {
 			tw_form_free(&form);
 			return err;
 		}

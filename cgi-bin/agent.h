@@ -42,4 +42,8 @@ enum tw_err service_history(struct tw_req *);
 /* agent-dashboard.c */
 enum tw_err dashboard(struct tw_req *);
 
+/* agent-calls.c */
+enum tw_err calls(struct tw_req *);
+enum tw_err call_returned(struct tw_req *);
+
 #endif

@@ -1116,5 +1116,99 @@ enum tw_err tw_service_case(struct tw_db *, const char *number,
     long long *case_id, long long *customer_id, long long *directorate_id);
 enum tw_err tw_service_send_logged(struct tw_db *, HDF *strings,
     const char *code, const struct tw_procedure_to *);
+/* ivr.c: the 1111 phone line's signature, TwiML and call records. */
+#define TW_IVR_SIGNATURE_LEN 28 /* base64 of the 20 bytes of HMAC-SHA1 */
+
+struct tw_ivr_param {
+	char *name; /* decoded */
+	char *value;
+};
+
+/* The parameters of a body or query string, sorted by name. */
+struct tw_ivr_params {
+	struct tw_ivr_param *items;
+	size_t n;
+};
+
+/* A TwiML document being built; every text and attribute is escaped. */
+struct tw_twiml {
+	STRING out;
+};
+
+/* A call as tw_ivr_call_lock reads it. */
+struct tw_ivr_call {
+	long long id;
+	char caller[17]; /* E.164; "" when withheld */
+	enum tw_lang lang;
+	char path[1001];
+	char outcome[25];
+	long long case_id; /* 0 when none */
+	char case_number[TW_CASENUM_LEN + 1];
+	int missed; /* 1 when a missed-call record exists */
+};
+
+/* What the phone line reads out of a case. */
+struct tw_ivr_status {
+	long long case_id;
+	char status[16];
+	char updated[20]; /* UTC */
+	char due[20]; /* UTC; "" when none */
+	char category[201]; /* only read out when own is 1 */
+	int own; /* 1 when the caller's number is the case's mobile */
+};
+
+enum tw_ivr_by { TW_IVR_BY_CALLER, TW_IVR_BY_CASE, TW_IVR_ALL };
+
+enum tw_err tw_ivr_params_parse(const char *text, size_t len,
+    struct tw_ivr_params **);
+void tw_ivr_params_free(struct tw_ivr_params *);
+const char *tw_ivr_param(const struct tw_ivr_params *, const char *name);
+enum tw_err tw_ivr_sign(const char *token, const char *url,
+    const struct tw_ivr_params *, char out[TW_IVR_SIGNATURE_LEN + 1]);
+int tw_ivr_signature_valid(const char *token, const char *url,
+    const struct tw_ivr_params *, const char *signature);
+void tw_twiml_init(struct tw_twiml *);
+void tw_twiml_say(struct tw_twiml *, const char *language, const char *voice,
+    const char *text);
+void tw_twiml_play(struct tw_twiml *, const char *url);
+void tw_twiml_gather_open(struct tw_twiml *, const char *action,
+    int num_digits, const char *finish_on_key, int timeout);
+void tw_twiml_gather_close(struct tw_twiml *);
+void tw_twiml_record(struct tw_twiml *, const char *action,
+    const char *callback, int max_seconds);
+void tw_twiml_dial(struct tw_twiml *, const char *number, const char *action,
+    int timeout);
+void tw_twiml_redirect(struct tw_twiml *, const char *url);
+void tw_twiml_hangup(struct tw_twiml *);
+char *tw_twiml_finish(struct tw_twiml *);
+void tw_twiml_free(struct tw_twiml *);
+enum tw_err tw_ivr_call_start(struct tw_db *, const char *sid,
+    const char *caller, long long *call_id);
+enum tw_err tw_ivr_step_claim(struct tw_db *, long long call_id,
+    const char *step, char **answer);
+enum tw_err tw_ivr_step_answer(struct tw_db *, long long call_id,
+    const char *step, const char *answer);
+enum tw_err tw_ivr_call_lock(struct tw_db *, long long call_id,
+    struct tw_ivr_call *);
+enum tw_err tw_ivr_call_note(struct tw_db *, long long call_id, enum tw_lang,
+    const char *step, const char *outcome);
+enum tw_err tw_ivr_call_end(struct tw_db *, long long call_id);
+enum tw_err tw_ivr_missed(struct tw_db *, long long call_id,
+    const char *reason);
+enum tw_err tw_ivr_missed_done(struct tw_db *, long long missed_id,
+    long long staff_id);
+enum tw_err tw_ivr_voice_case(struct tw_db *, HDF *strings,
+    struct tw_ivr_call *, const char *sid, const char *recording_url,
+    char number[TW_CASENUM_LEN + 1]);
+enum tw_err tw_ivr_call_case(struct tw_db *, long long call_id,
+    long long case_id);
+enum tw_err tw_ivr_case_status(struct tw_db *, const char *number,
+    const char *caller, enum tw_lang, struct tw_ivr_status *);
+enum tw_err tw_ivr_services(struct tw_db *, enum tw_lang, struct tw_rows **);
+enum tw_err tw_ivr_customer(struct tw_db *, const char *mobile,
+    long long *customer_id, char email[255]);
+enum tw_err tw_ivr_calls_fill(struct tw_db *, enum tw_ivr_by, const char *key,
+    const char *tz, HDF *out, const char *prefix);
+enum tw_err tw_ivr_calls_summary(struct tw_db *, HDF *out, const char *prefix);
 
 #endif

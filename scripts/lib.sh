@@ -13,7 +13,7 @@ POST_RATE=${TW_POST_RATE:-5r/s}
 POST_BURST=${TW_POST_BURST:-20}
 DB_SOCKET=$VAR/run/mysqld.sock
 # The FastCGI programs, one socket each.
-TW_PROGRAMS="portal agent hooks"
+TW_PROGRAMS="portal agent hooks ivr"
 
 # Debian packages needed to build, run and test.
 TW_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
@@ -84,7 +84,7 @@ tw_configure() {
 # Kannel to a secrets file written before the SMS channel existed.
 tw_sms_secrets() {
 	local key
-	for key in SmsGatewayPassword SmsInbound.kannel; do
+	for key in SmsGatewayPassword SmsInbound.kannel IvrAuthToken; do
 		grep -q "^Secrets\.$key = " "$VAR/secrets.hdf" && continue
 		(umask 077; echo "Secrets.$key = $(openssl rand -hex 24)" \
 		    >>"$VAR/secrets.hdf")
@@ -148,10 +148,11 @@ SQL
 	"$TOP/scripts/migrate" || tw_die "migrations failed"
 }
 
-# Starts the FastCGI programs under spawn-fcgi, one socket each.
+# Starts the FastCGI programs under spawn-fcgi, one socket each: those
+# named as arguments, or all of them.
 tw_fcgi_start() {
 	local program
-	for program in $TW_PROGRAMS; do
+	for program in ${*:-$TW_PROGRAMS}; do
 		tw_stop_pid "$VAR/run/$program.pid" TERM 10
 		rm -f "$VAR/run/$program.sock"
 		spawn-fcgi -s "$VAR/run/$program.sock" -M 0600 \

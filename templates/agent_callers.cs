@@ -1,5 +1,6 @@
 <?cs include:"header.cs" ?>
   <h1><?cs var:L.Agent.Callers.Title ?></h1>
+  <p><a href="/agent/calls" id="calls-link"><?cs var:L.Calls.Title ?></a></p>
 <?cs call:form_errors() ?>
   <form method="get" action="/agent/callers" class="stack narrow" role="search">
 <?cs call:text_input("mobile", "tel", L.Complaint.Mobile, L.Complaint.MobileHint, 1, 'autocomplete="off" inputmode="tel" dir="ltr" autofocus') ?>
@@ -41,13 +42,21 @@ if:Customer.Id ?>
         </tr><?cs
   /each ?>
       </tbody>
-    </table>
+    </table><?cs
+  if:subcount(Calls) > 0 ?>
+    <h3><?cs var:L.Calls.Heading ?></h3>
+<?cs include:"ivr_calls.cs" ?><?cs
+  /if ?>
   </section><?cs
 elif:Caller.New ?>
   <section class="result" id="no-profile">
     <p><?cs var:L.Agent.Callers.NotFound ?></p><?cs
   if:Staff.Can.register ?>
     <p><a class="button" id="register-for-caller" href="/agent/register?mobile=<?cs var:url_escape(Caller.Mobile) ?>"><?cs var:L.Agent.Callers.NewCase ?></a></p><?cs
+  /if ?><?cs
+  if:subcount(Calls) > 0 ?>
+    <h3><?cs var:L.Calls.Heading ?></h3>
+<?cs include:"ivr_calls.cs" ?><?cs
   /if ?>
   </section><?cs
 /if ?>

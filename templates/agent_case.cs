@@ -91,7 +91,11 @@ each:e = Case.Events ?>
     /if ?></p><?cs
   /if ?></li><?cs
 /each ?>
-    </ol>
+    </ol><?cs
+if:subcount(Calls) > 0 ?>
+    <h2><?cs var:L.Calls.Heading ?></h2>
+<?cs include:"ivr_calls.cs" ?><?cs
+/if ?>
   </section>
   <section class="actions" aria-label="<?cs var:L.Agent.Case.Actions ?>"><?cs
 if:Case.Can.start ?><?cs call:action_form("start", L.Agent.Action.start) ?>

@@ -2,7 +2,8 @@
  * fuzz_input.c: a fuzz target for every parser of untrusted text in
  * lib/: UTF-8 checks, digit normalisation, text clean-up, mobile
  * numbers, e-mail addresses, decimals, coordinates, case numbers, form
- * tokens and Accept-Language headers.
+ * tokens, Accept-Language headers and the IVR provider's urlencoded
+ * parameters with their signature.
  *
  * Built with clang -fsanitize=fuzzer (./configure --enable-fuzz) it is
  * a libFuzzer target; otherwise replay.c runs it over tests/fuzz/corpus
@@ -50,6 +51,28 @@ check_text(const char *text)
 	(void)tw_lang_from_accept(text);
 }
 
+/* Parses an urlencoded body of any bytes: the parameters come out sorted
+ * by name, and their signature verifies. */
+static void
+check_ivr_params(const char *body, size_t size)
+{
+	struct tw_ivr_params *ps = NULL;
+	char sig[TW_IVR_SIGNATURE_LEN + 1];
+
+	if (tw_ivr_params_parse(body, size, &ps) != TW_OK)
+		return;
+	for (size_t i = 1; i < ps->n; i++)
+		if (strcmp(ps->items[i - 1].name, ps->items[i].name) > 0)
+			abort();
+	if (tw_ivr_sign("token", "https://example.invalid/ivr/voice", ps,
+	        sig) != TW_OK ||
+	    strlen(sig) != TW_IVR_SIGNATURE_LEN ||
+	    !tw_ivr_signature_valid("token",
+	        "https://example.invalid/ivr/voice", ps, sig))
+		abort();
+	tw_ivr_params_free(ps);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -62,6 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Callers only pass text that passed tw_utf8_valid. */
 	if (tw_utf8_valid(text, size))
 		check_text(text);
+	check_ivr_params(text, size);
 	free(text);
 	return 0;
 }

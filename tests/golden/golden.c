@@ -78,6 +78,8 @@ static const struct golden_case cases[] = {
 	{ "agent_service_edit_new", "agent_service_edit.cs", 1 },
 	{ "agent_service_edit_conflict", "agent_service_edit.cs", 1 },
 	{ "agent_service_history", "agent_service_history.cs", 1 },
+	{ "agent_calls", "agent_calls.cs", 1 },
+	{ "agent_calls_empty", "agent_calls.cs", 1 },
 };
 
 static const char *
