@@ -345,6 +345,25 @@ unprefixed_language(struct tw_req *req)
 }
 
 /*
+ * Returns 1 when path matches a route pattern whose '*' is at star: the
+ * text before it, one non-empty segment without '/', then the text
+ * after it to the end. The route of a request form has "/request"
+ * after its '*'.
+ */
+static int
+star_matches(const char *pattern, const char *star, const char *path)
+{
+	size_t head = (size_t)(star - pattern);
+	const char *segment = path + head, *tail = star + 1;
+	size_t seglen;
+
+	if (strncmp(pattern, path, head) != 0 || strlen(path) < head)
+		return 0;
+	seglen = strcspn(segment, "/");
+	return seglen > 0 && strcmp(segment + seglen, tail) == 0;
+}
+
+/*
  * Finds the route for method and path among the routes whose bare flag
  * equals bare. Returns the route, or NULL with
  * *status set to 404, or to 405 with the path's methods in allow when
@@ -365,11 +384,8 @@ find_route(struct tw_req *req, int bare, int *status, char *allow,
 
 		if (r->bare != bare)
 			continue;
-		if (star == NULL
-		        ? strcmp(r->path, req->path) != 0
-		        : strncmp(r->path, req->path, star - r->path) != 0 ||
-		            strchr(req->path + (star - r->path), '/') != NULL ||
-		            req->path[star - r->path] == '\0')
+		if (star == NULL ? strcmp(r->path, req->path) != 0
+		                 : !star_matches(r->path, star, req->path))
 			continue;
 		path_matched = 1;
 		if (strstr(allow, r->method) == NULL)
@@ -380,6 +396,8 @@ find_route(struct tw_req *req, int bare, int *status, char *allow,
 		    !(strcmp(r->method, "GET") == 0 &&
 		        strcmp(req->method, "HEAD") == 0))
 			continue;
+		/* With text after the '*', arg runs on to the end of the
+		 * path, so the handler reads it up to the first '/'. */
 		req->arg = star ? req->path + (star - r->path) : NULL;
 		return r;
 	}
@@ -572,18 +590,48 @@ read_form_body(struct tw_req *req, long length)
 	return 0;
 }
 
+/*
+ * Returns the largest body the route of the request accepts: Site.MaxBody,
+ * or Attach.MaxBody for a route that takes uploaded files.
+ */
+static long
+body_limit(struct tw_req *req)
+{
+	const struct tw_route *route = NULL;
+	struct tw_attach_config ac;
+	char allow[64];
+	int status;
+
+	if (!req->app->localised)
+		route = find_route(req, 0, &status, allow, sizeof allow);
+	else if (split_language(req, req->path))
+		route = find_route(req, 0, &status, allow, sizeof allow);
+	for (size_t i = 0; route != NULL && i < req->app->nupload_handlers;
+	     i++)
+		if (route->handler == req->app->upload_handlers[i]) {
+			tw_attach_config_read(req->app->config, &ac);
+			return ac.max_body;
+		}
+	return req->app->config->max_body;
+}
+
 /* Initialises ClearSilver for the request; returns 0 on success. */
 static int
 parse_request(struct tw_req *req)
 {
 	const struct tw_config *cfg = req->app->config;
 	const char *length = tw_req_env(req, "CONTENT_LENGTH");
+	const char *uri = req->path;
 	const char *query;
 	HDF *hdf = NULL;
+	long limit;
 
 	if (hdf_init(&hdf) != STATUS_OK)
 		return -1;
-	if (length != NULL && atol(length) > cfg->max_body) {
+	limit = body_limit(req);
+	req->path = uri;
+	req->arg = NULL;
+	if (length != NULL && atol(length) > limit) {
 		req->hdf = hdf; /* freed by handle, as there is no cgi */
 		req->status = 413;
 		return -1;
