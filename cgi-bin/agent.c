@@ -50,6 +50,8 @@ static const struct tw_route routes[] = {
 	{ "POST", "/agent/qa/cases/*", qa_case_post, 0 },
 	{ "GET", "/agent/reports", reports, 0 },
 	{ "GET", "/agent/dashboard", dashboard, 0 },
+	{ "GET", "/agent/attachments/*", attachment_download, 0 },
+	{ "GET", "/agent/attachments/*/thumb", attachment_thumbnail, 0 },
 };
 
 static const struct tw_field login_fields[] = {
@@ -609,6 +611,9 @@ render_case(struct tw_req *req, const char *number, int status)
 		return tw_render_error(req, 404);
 	if (err == TW_ERR_FORBIDDEN)
 		return forbidden(req);
+	if (err == TW_OK)
+		err = tw_svcrequest_case_fill(req->app->db, number, req->lang,
+		    req->hdf);
 	if (err == TW_OK)
 		err = tw_refdata_fill(req->app->db, req->hdf, req->lang);
 	if (err != TW_OK)

@@ -27,4 +27,8 @@ enum tw_err figures(struct tw_req *);
 /* agent-dashboard.c */
 enum tw_err dashboard(struct tw_req *);
 
+/* agent-attach.c */
+enum tw_err attachment_download(struct tw_req *);
+enum tw_err attachment_thumbnail(struct tw_req *);
+
 #endif

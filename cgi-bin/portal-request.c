@@ -134,6 +134,34 @@ load_service(struct tw_req *req, struct request *r)
 	return tw_refdata_fill(req->app->db, req->hdf, req->lang);
 }
 
+/* Returns Attach.MaxBytes in MiB, rounded up. */
+static long
+max_mib(const struct tw_attach_config *ac)
+{
+	return (ac->max_bytes + 1024 * 1024 - 1) / (1024 * 1024);
+}
+
+/* Sets Attach.Slots.N to the names of the file inputs and Attach.Hint
+ * to the limits of the files. */
+static void
+fill_attach(struct tw_req *req, const struct tw_attach_config *ac)
+{
+	char files[24], mib[24], *one, *two = NULL;
+
+	for (long i = 1; i <= ac->max_files; i++)
+		hdf_set_valuef(req->hdf, "Attach.Slots.%ld=file%ld", i, i);
+	snprintf(files, sizeof files, "%ld", ac->max_files);
+	snprintf(mib, sizeof mib, "%ld", max_mib(ac));
+	one = tw_str_replace(tw_req_string(req, "Request.FilesHint"), "{n}",
+	    files);
+	if (one != NULL)
+		two = tw_str_replace(one, "{mib}", mib);
+	if (two != NULL)
+		hdf_set_value(req->hdf, "Attach.Hint", two);
+	free(two);
+	free(one);
+}
+
 /* Renders the form with a fresh CSRF field and, when token is NULL, a
  * fresh form token. */
 static enum tw_err
@@ -152,11 +180,7 @@ render_form(struct tw_req *req, struct request *r, int status,
 		token = fresh;
 	}
 	hdf_set_value(req->hdf, "Form.Token", token);
-	for (long i = 1; i <= r->ac.max_files; i++)
-		hdf_set_valuef(req->hdf, "Attach.Slots.%ld=file%ld", i, i);
-	hdf_set_int_value(req->hdf, "Attach.MaxFiles", (int)r->ac.max_files);
-	hdf_set_int_value(req->hdf, "Attach.MaxMiB",
-	    (int)((r->ac.max_bytes + 1024 * 1024 - 1) / (1024 * 1024)));
+	fill_attach(req, &r->ac);
 	hdf_set_valuef(req->hdf, "Page.Title=%s: %s",
 	    tw_req_string(req, "Request.Title"),
 	    hdf_get_value(req->hdf, "Service.Name", ""));
@@ -183,21 +207,32 @@ service_request_form(struct tw_req *req)
 	return err == TW_ERR_NOTFOUND ? no_such_service(req) : err;
 }
 
-/* Sets a message on a form field: key with {name} replaced by value. */
+/* Sets the message of a form field, unless it has one already. */
+static void
+set_error(struct request *r, const char *field, const char *text)
+{
+	if (hdf_get_valuef(r->form.hdf, "Form.Error.%s", field) != NULL)
+		return;
+	hdf_set_valuef(r->form.hdf, "Form.Error.%s=%s", field, text);
+	hdf_set_value(r->form.hdf, "Form.HasErrors", "1");
+	r->form.nerrors++;
+}
+
+/* Sets the message L.<key> on a form field, with the placeholders a
+ * and b replaced by their values (b may be NULL). */
 static void
 field_message(struct request *r, const char *field, const char *key,
-    const char *name, const char *value)
+    const char *a, const char *a_value, const char *b, const char *b_value)
 {
-	char *message = tw_str_replace(tw_string(r->form.strings, key), name,
-	    value);
+	char *one = tw_str_replace(tw_string(r->form.strings, key), a, a_value);
+	char *two = one && b ? tw_str_replace(one, b, b_value) : NULL;
 
-	if (hdf_get_valuef(r->form.hdf, "Form.Error.%s", field) == NULL) {
-		hdf_set_valuef(r->form.hdf, "Form.Error.%s=%s", field,
-		    message ? message : key);
-		hdf_set_value(r->form.hdf, "Form.HasErrors", "1");
+	if (one == NULL || (b != NULL && two == NULL))
 		r->form.nerrors++;
-	}
-	free(message);
+	else
+		set_error(r, field, two ? two : one);
+	free(two);
+	free(one);
 }
 
 /* Records the problem of one of the service's fields. */
@@ -205,7 +240,7 @@ static void
 field_problem(struct request *r, const struct tw_svcfield *f,
     const char *fname, enum tw_svcfield_problem problem)
 {
-	char min[24], max[24], *text, *both;
+	char min[24], max[24];
 
 	if (problem == TW_SVCFIELD_TOO_LONG) {
 		tw_form_error(&r->form, fname, "Err.TooLong",
@@ -224,13 +259,8 @@ field_problem(struct request *r, const struct tw_svcfield *f,
 		tw_fig_format_date(r->today + f->min, min);
 		tw_fig_format_date(r->today + f->max, max);
 	}
-	text = tw_str_replace(
-	    tw_string(r->form.strings, field_messages[problem]), "{min}", min);
-	both = text ? tw_str_replace(text, "{max}", max) : NULL;
-	if (both != NULL)
-		field_message(r, fname, "Request.Err.Plain", "{text}", both);
-	free(both);
-	free(text);
+	field_message(r, fname, field_messages[problem], "{min}", min, "{max}",
+	    max);
 }
 
 /* Validates the service's own fields into r->values. */
@@ -284,14 +314,17 @@ check_file(struct request *r, HDF *child, FILE *fp)
 	const char *file_name = hdf_get_value(child, "FileName", "");
 	struct tw_attach *a = &r->files[r->nfiles];
 	enum tw_attach_problem problem;
+	char mib[24];
 
 	problem = tw_attach_read(&r->ac, fp, file_name, a);
 	r->nfiles++;
 	if (problem == TW_ATTACH_NOMEM)
 		r->form.nerrors++;
-	else if (problem != TW_ATTACH_OK)
+	else if (problem != TW_ATTACH_OK) {
+		snprintf(mib, sizeof mib, "%ld", max_mib(&r->ac));
 		field_message(r, input, file_messages[problem], "{file}",
-		    a->file_name ? a->file_name : "");
+		    a->file_name ? a->file_name : "", "{n}", mib);
+	}
 }
 
 /* Checks the uploaded files: how many, then each one by its bytes. */
@@ -311,7 +344,7 @@ check_files(struct tw_req *req, struct request *r)
 	if (count > (size_t)r->ac.max_files) {
 		snprintf(max, sizeof max, "%ld", r->ac.max_files);
 		field_message(r, "files", "Request.Err.TooManyFiles", "{n}",
-		    max);
+		    max, NULL, NULL);
 		return;
 	}
 	if (count == 0 || (r->files = calloc(count, sizeof *r->files)) == NULL)

@@ -69,7 +69,7 @@ tw_running() {
 
 # Writes the secrets file and the configuration on first run.
 tw_configure() {
-	mkdir -p "$VAR/run" "$VAR/log" "$VAR/tmp" "$VAR/nginx"
+	mkdir -p "$VAR/run" "$VAR/log" "$VAR/tmp" "$VAR/nginx" "$VAR/attachments"
 	if [ ! -f "$VAR/secrets.hdf" ]; then
 		umask 077
 		{

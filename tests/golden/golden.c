@@ -51,6 +51,9 @@ static const struct golden_case cases[] = {
 	{ "agent_dashboard_empty", "agent_dashboard.cs", 1 },
 	{ "agent_figures", "agent_figures.cs", 1 },
 	{ "agent_figures_errors", "agent_figures.cs", 1 },
+	{ "service_request", "service_request.cs", 0 },
+	{ "service_request_errors", "service_request.cs", 0 },
+	{ "agent_case_request", "agent_case.cs", 1 },
 };
 
 static const char *
