@@ -317,6 +317,13 @@ make_thumbnail(const struct tw_attach_config *ac, struct tw_attach *a)
 	return TW_ATTACH_OK;
 }
 
+/* Returns the length of the first line of libvips' error buffer. */
+static int
+first_line_len(void)
+{
+	return (int)strcspn(vips_error_buffer(), "\n");
+}
+
 /* Decodes a photo, turns it upright and keeps it without metadata. */
 static enum tw_attach_problem
 process_photo(const struct tw_attach_config *ac, const unsigned char *data,
@@ -352,7 +359,8 @@ process_photo(const struct tw_attach_config *ac, const unsigned char *data,
 	problem = make_thumbnail(ac, a);
 done:
 	if (problem != TW_ATTACH_OK && problem != TW_ATTACH_NOMEM)
-		tw_log_info("attach: rejected photo: %s",
+		tw_log_info("attach: rejected photo: %.*s",
+		    problem == TW_ATTACH_PIXELS ? 15 : first_line_len(),
 		    problem == TW_ATTACH_PIXELS ? "too many pixels"
 		                                : vips_error_buffer());
 	vips_error_clear();
