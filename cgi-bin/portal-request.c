@@ -288,13 +288,23 @@ check_service_fields(struct tw_req *req, struct request *r)
 	}
 }
 
+/* Returns the name the browser gave an uploaded file: ClearSilver
+ * stores it as the value of Query.<input>. */
+static const char *
+upload_name(HDF *child)
+{
+	const char *name = hdf_obj_value(child);
+
+	return name ? name : "";
+}
+
 /* Returns 1 when a Query child is an uploaded file part that carries a
  * file: a file input left empty sends a part with no name and no bytes. */
 static int
 is_upload(struct tw_req *req, HDF *child, FILE **fp)
 {
 	const char *name = hdf_obj_name(child);
-	const char *file_name = hdf_get_value(child, "FileName", "");
+	const char *file_name = upload_name(child);
 	long size;
 
 	if (hdf_get_obj(child, "FileHandle") == NULL)
@@ -311,7 +321,7 @@ static void
 check_file(struct request *r, HDF *child, FILE *fp)
 {
 	const char *input = hdf_obj_name(child);
-	const char *file_name = hdf_get_value(child, "FileName", "");
+	const char *file_name = upload_name(child);
 	struct tw_attach *a = &r->files[r->nfiles];
 	enum tw_attach_problem problem;
 	char mib[24];

@@ -6,10 +6,12 @@ JPEG tagged as taken in portrait (EXIF orientation 6) with GPS tags, and
 a HEIC photo. Each rejected file must leave the form filled in and no
 row and no file behind; a valid request must be tracked by its resident
 and downloaded byte for byte by the staff who may see its case."""
+import atexit
 import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import unittest
@@ -39,14 +41,15 @@ class Photos:
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="tw-photos-")
+        atexit.register(shutil.rmtree, self.dir, True)
         plain = self.path("plain.jpg")
-        # A 300x200 landscape image with a white left half, so the
-        # turned photo can be told from the original.
-        run("vips", "black", self.path("black.v"), "300", "200", "--bands", "3")
-        run("vips", "linear", self.path("black.v"), self.path("grey.v"), "1", "90")
-        run("vips", "draw_rect", self.path("grey.v"), "255", "0", "0", "150",
-            "200", "--fill")
-        run("vips", "copy", self.path("grey.v"), plain)
+        # A 300x200 landscape image with a white left half and a dark
+        # right half, written as PPM, so the turned photo can be told
+        # from the original.
+        row = b"\xff\xff\xff" * 150 + b"\x30\x30\x30" * 150
+        with open(self.path("plain.ppm"), "wb") as out:
+            out.write(b"P6\n300 200\n255\n" + row * 200)
+        run("vips", "copy", self.path("plain.ppm"), plain)
         self.portrait = self.path("portrait.jpg")
         run("exiftool", "-q", "-o", self.portrait, "-n", "-Orientation=6",
             "-GPSLatitude=23.588", "-GPSLatitudeRef=N", "-GPSLongitude=58.383",
@@ -297,6 +300,9 @@ class ServiceFieldsTest(RequestTestCase):
         for other, typed in fields.items():
             if other in ("lat", "lon", "email"):
                 continue
+            # A select can show only one of its options as chosen.
+            if other == name and key == "Err.Choice":
+                typed = ""
             self.assertEqual(stack.form_value(page, other), typed, other)
         self.assertEqual(counts(), before)
         self.assertEqual(stored_files(), files_before)
@@ -343,10 +349,10 @@ class EndToEndTest(RequestTestCase):
     def test_database_failure_leaves_no_file(self):
         # A trigger makes the insert of one attachment row fail, so the
         # transaction is rolled back after the files were written.
+        # file_name is NOT NULL, so the NULL makes the insert fail.
         stack.sql("CREATE TRIGGER tw_test_attach_fail BEFORE INSERT ON"
-                  " case_attachments FOR EACH ROW BEGIN IF NEW.file_name ="
-                  " 'fail-db.png' THEN SIGNAL SQLSTATE '45000' SET"
-                  " MESSAGE_TEXT = 'test failure'; END IF; END")
+                  " case_attachments FOR EACH ROW SET NEW.file_name ="
+                  " IF(NEW.file_name = 'fail-db.png', NULL, NEW.file_name)")
         try:
             before, files_before = counts(), stored_files()
             _, response = self.post("en", bulky_fields(), {
