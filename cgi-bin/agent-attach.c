@@ -38,8 +38,8 @@ static enum tw_err
 send_file(struct tw_req *req, const struct tw_attachment *a, int thumb,
     const unsigned char *data, size_t len)
 {
-	enum tw_attach_type type =
-	    thumb ? TW_ATTACH_JPEG : stored_type(a->content_type);
+	enum tw_attach_type type = thumb ? TW_ATTACH_JPEG
+	                                 : stored_type(a->content_type);
 	char *name = tw_attach_download_name(a->file_name, type);
 	char disposition[160];
 

@@ -58,7 +58,7 @@ static const char *const file_messages[] = {
 	[TW_ATTACH_PIXELS] = "Request.Err.FilePixels",
 };
 
-/* What one request of the form works with, freed by request_free. */
+/* The state of one request of the form, freed by request_free. */
 struct request {
 	struct tw_form form;
 	struct tw_svcform *svc;
@@ -184,8 +184,6 @@ render_form(struct tw_req *req, struct request *r, int status,
 	hdf_set_valuef(req->hdf, "Page.Title=%s: %s",
 	    tw_req_string(req, "Request.Title"),
 	    hdf_get_value(req->hdf, "Service.Name", ""));
-	/* The POST route has no GET, so the language link points to the
-	 * form's own address, which is the same path. */
 	return tw_render(req, status, "service_request.cs");
 }
 
@@ -237,8 +235,8 @@ field_message(struct request *r, const char *field, const char *key,
 
 /* Records the problem of one of the service's fields. */
 static void
-field_problem(struct request *r, const struct tw_svcfield *f,
-    const char *fname, enum tw_svcfield_problem problem)
+field_problem(struct request *r, const struct tw_svcfield *f, const char *fname,
+    enum tw_svcfield_problem problem)
 {
 	char min[24], max[24];
 
@@ -452,8 +450,7 @@ answer(struct tw_req *req, struct request *r, enum tw_err err,
 	if (err != TW_ERR_INPUT)
 		return err;
 	tw_form_error(&r->form, "wilayat", "Err.Choice", 0);
-	return render_form(req, r, 422,
-	    tw_form_value(&r->form, "form_token"));
+	return render_form(req, r, 422, tw_form_value(&r->form, "form_token"));
 }
 
 /*
@@ -479,12 +476,11 @@ service_request_post(struct tw_req *req)
 		request_free(&r, 0);
 		return err == TW_ERR_NOTFOUND ? no_such_service(req) : err;
 	}
-	tw_form_read(&r.form, request_fields, nitems(request_fields),
-	    req->hdf);
+	tw_form_read(&r.form, request_fields, nitems(request_fields), req->hdf);
 	status = check_tokens(req, &r, nonce);
 	tw_form_choice(&r.form, "wilayat", "Ref.Wilayats");
-	has_coords = tw_form_coords(&r.form, &req->app->config->area, &lat,
-	    &lon);
+	has_coords =
+	    tw_form_coords(&r.form, &req->app->config->area, &lat, &lon);
 	check_service_fields(req, &r);
 	check_files(req, &r);
 	if (r.form.nerrors > 0)

@@ -23,8 +23,8 @@
 
 #include "tawasul.h"
 
-/* A PDF shorter than this holds no page: a header, one object and a
- * trailer already take more. */
+/* A PDF shorter than this contains no page, because the header, one
+ * object and the trailer alone take more bytes. */
 #define PDF_MIN_BYTES 64
 
 /*
@@ -235,7 +235,7 @@ vips_start(void)
 }
 
 /* Loads a photo of a sniffed type with its own loader, so no other
- * loader of libvips ever sees resident's bytes. Truncated data fails. */
+ * loader of libvips ever receives a resident's bytes. Truncated data fails. */
 static int
 load_photo(enum tw_attach_type type, const unsigned char *data, size_t len,
     VipsImage **out)
@@ -401,8 +401,7 @@ tw_attach_prepare(const struct tw_attach_config *ac, const unsigned char *data,
 			return TW_ATTACH_NOMEM;
 		memcpy(a->data, data, len);
 		a->len = len;
-	} else if ((problem = process_photo(ac, data, len, a)) !=
-	    TW_ATTACH_OK)
+	} else if ((problem = process_photo(ac, data, len, a)) != TW_ATTACH_OK)
 		return problem;
 	tw_sha256_hex((const char *)a->data, a->len, a->sha256);
 	return TW_ATTACH_OK;
@@ -461,8 +460,7 @@ write_file(const struct tw_attach_config *ac, const char *path,
 	if (snprintf(tmp, sizeof tmp, "%s/.tmp-%s", ac->dir, stored) >=
 	    (int)sizeof tmp)
 		return -1;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) <
-	    0)
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0)
 		return -1;
 	while (done < len) {
 		ssize_t n = write(fd, data + done, len - done);
@@ -540,8 +538,8 @@ tw_attach_unstore(const struct tw_attach_config *ac, struct tw_attach *a)
  * name with other characters, or TW_ERR_IO.
  */
 enum tw_err
-tw_attach_load(const struct tw_attach_config *ac, const char *stored,
-    int thumb, unsigned char **data, size_t *len)
+tw_attach_load(const struct tw_attach_config *ac, const char *stored, int thumb,
+    unsigned char **data, size_t *len)
 {
 	char path[4096];
 	struct stat st;
@@ -560,8 +558,8 @@ tw_attach_load(const struct tw_attach_config *ac, const char *stored,
 		return TW_ERR_CONFIG;
 	if ((fp = fopen(path, "rb")) == NULL)
 		return errno == ENOENT ? TW_ERR_NOTFOUND : TW_ERR_IO;
-	if (fstat(fileno(fp), &st) != 0 || (*data = malloc(st.st_size + 1)) ==
-	        NULL) {
+	if (fstat(fileno(fp), &st) != 0 ||
+	    (*data = malloc(st.st_size + 1)) == NULL) {
 		fclose(fp);
 		return TW_ERR_IO;
 	}

@@ -606,8 +606,7 @@ body_limit(struct tw_req *req)
 		route = find_route(req, 0, &status, allow, sizeof allow);
 	else if (split_language(req, req->path))
 		route = find_route(req, 0, &status, allow, sizeof allow);
-	for (size_t i = 0; route != NULL && i < req->app->nupload_handlers;
-	     i++)
+	for (size_t i = 0; route != NULL && i < req->app->nupload_handlers; i++)
 		if (route->handler == req->app->upload_handlers[i]) {
 			tw_attach_config_read(req->app->config, &ac);
 			return ac.max_body;

@@ -225,8 +225,8 @@ fill_range(const struct tw_svcfield *f, long today, HDF *out, size_t i)
 
 /* Reads one row of SQL_FIELDS into field i and Service.Fields.i.* */
 static void
-read_field(const struct tw_rows *rows, size_t r, enum tw_lang lang,
-    long today, struct tw_svcfield *f, HDF *out)
+read_field(const struct tw_rows *rows, size_t r, enum tw_lang lang, long today,
+    struct tw_svcfield *f, HDF *out)
 {
 	const char *hint = tw_rows_get(rows, r, lang == TW_LANG_AR ? 4 : 5);
 
@@ -280,8 +280,7 @@ add_choice(struct tw_svcform *form, const struct tw_rows *rows, size_t r,
 	if (grown == NULL)
 		return TW_ERR_NOMEM;
 	f->choices = grown;
-	if ((grown[f->nchoices].code = strdup(tw_rows_get(rows, r, 1))) ==
-	    NULL)
+	if ((grown[f->nchoices].code = strdup(tw_rows_get(rows, r, 1))) == NULL)
 		return TW_ERR_NOMEM;
 	hdf_set_valuef(out, "Service.Fields.%zu.Choices.%zu.Code=%s", index,
 	    f->nchoices, tw_rows_get(rows, r, 1));
@@ -302,8 +301,8 @@ load_fields(struct tw_db *db, struct tw_svcform *form, enum tw_lang lang,
 
 	if ((err = tw_db_query(db, &stmts[SQL_FIELDS], p, 1, &rows)) != TW_OK)
 		return err;
-	form->fields = calloc(rows->nrows ? rows->nrows : 1,
-	    sizeof *form->fields);
+	form->fields =
+	    calloc(rows->nrows ? rows->nrows : 1, sizeof *form->fields);
 	if (form->fields == NULL) {
 		tw_rows_free(rows);
 		return TW_ERR_NOMEM;
@@ -466,17 +465,16 @@ fill_values(struct tw_db *db, long long case_id, enum tw_lang lang, HDF *out)
 
 /*
  * Fills Case.Service.*, Case.Fields.N.* and Case.Attachments.N.* for
- * the case page of a service request. A case that is no service
- * request gets only its attachments, if any. The caller has checked
- * that staff may see the case.
+ * the case page of a service request; fills nothing for other cases.
+ * The caller has checked that staff may see the case.
  */
 enum tw_err
-tw_svcrequest_case_fill(struct tw_db *db, const char *number,
-    enum tw_lang lang, HDF *out)
+tw_svcrequest_case_fill(struct tw_db *db, const char *number, enum tw_lang lang,
+    HDF *out)
 {
 	struct tw_param p[] = { TW_P_STR(number) };
-	const char *names[] = { "Id", "Name", "Type", "Size", "Width",
-		"Height", "Thumb" };
+	const char *names[] = { "Id", "Name", "Type", "Size", "Width", "Height",
+		"Thumb" };
 	struct tw_rows *rows;
 	long long case_id;
 	enum tw_err err;

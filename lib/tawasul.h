@@ -993,8 +993,7 @@ struct tw_attach {
 	char stored[25]; /* the random name once stored; "" before */
 };
 
-void tw_attach_config_read(const struct tw_config *,
-    struct tw_attach_config *);
+void tw_attach_config_read(const struct tw_config *, struct tw_attach_config *);
 enum tw_attach_type tw_attach_sniff(const unsigned char *, size_t);
 int tw_attach_pdf_valid(const unsigned char *, size_t);
 const char *tw_attach_mime(enum tw_attach_type);
@@ -1002,13 +1001,13 @@ char *tw_attach_download_name(const char *name, enum tw_attach_type);
 enum tw_attach_problem tw_attach_prepare(const struct tw_attach_config *,
     const unsigned char *data, size_t len, const char *name,
     struct tw_attach *);
-enum tw_attach_problem tw_attach_read(const struct tw_attach_config *,
-    FILE *, const char *name, struct tw_attach *);
+enum tw_attach_problem tw_attach_read(const struct tw_attach_config *, FILE *,
+    const char *name, struct tw_attach *);
 enum tw_err tw_attach_store(const struct tw_attach_config *,
     struct tw_attach *);
 void tw_attach_unstore(const struct tw_attach_config *, struct tw_attach *);
-enum tw_err tw_attach_load(const struct tw_attach_config *,
-    const char *stored, int thumb, unsigned char **data, size_t *len);
+enum tw_err tw_attach_load(const struct tw_attach_config *, const char *stored,
+    int thumb, unsigned char **data, size_t *len);
 void tw_attach_clear(struct tw_attach *);
 
 /* svcrequest.c: service requests and the fields of each service. */

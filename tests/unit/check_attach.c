@@ -51,8 +51,7 @@ make_photo(int width, int height, int png, int orientation, size_t *len)
 	if (orientation != 0)
 		vips_image_set_int(grey, VIPS_META_ORIENTATION, orientation);
 	if (png)
-		ck_assert_int_eq(vips_pngsave_buffer(grey, &buf, len, NULL),
-		    0);
+		ck_assert_int_eq(vips_pngsave_buffer(grey, &buf, len, NULL), 0);
 	else
 		ck_assert_int_eq(vips_jpegsave_buffer(grey, &buf, len, NULL),
 		    0);
@@ -71,13 +70,19 @@ START_TEST(test_sniff_by_bytes)
 		{ "\xff\xd8\xff\xe0", 4, TW_ATTACH_JPEG },
 		{ "\x89PNG\r\n\x1a\n\0\0", 10, TW_ATTACH_PNG },
 		{ "%PDF-1.7", 8, TW_ATTACH_PDF },
-		{ "\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24, TW_ATTACH_HEIC },
-		{ "\0\0\0\x18" "ftypmif1\0\0\0\0mif1heic", 24, TW_ATTACH_HEIC },
+		{ "\0\0\0\x18"
+		  "ftypheic\0\0\0\0mif1heic",
+		    24, TW_ATTACH_HEIC },
+		{ "\0\0\0\x18"
+		  "ftypmif1\0\0\0\0mif1heic",
+		    24, TW_ATTACH_HEIC },
 		/* AVIF shares the container but is no HEIC. */
-		{ "\0\0\0\x18" "ftypavif\0\0\0\0mif1avif", 24,
-		    TW_ATTACH_UNKNOWN },
-		{ "\0\0\0\x18" "ftypmif1\0\0\0\0mif1avif", 24,
-		    TW_ATTACH_UNKNOWN },
+		{ "\0\0\0\x18"
+		  "ftypavif\0\0\0\0mif1avif",
+		    24, TW_ATTACH_UNKNOWN },
+		{ "\0\0\0\x18"
+		  "ftypmif1\0\0\0\0mif1avif",
+		    24, TW_ATTACH_UNKNOWN },
 		{ "GIF89a", 6, TW_ATTACH_UNKNOWN },
 		{ "hello, this is text", 19, TW_ATTACH_UNKNOWN },
 		{ "<svg xmlns=", 11, TW_ATTACH_UNKNOWN },
@@ -102,20 +107,18 @@ START_TEST(test_pdf_header_and_trailer)
 	    1);
 	/* Line ends after %%EOF are allowed; anything else is not. */
 	snprintf(buf, sizeof buf, "%s\r\n  ", pdf);
-	ck_assert_int_eq(tw_attach_pdf_valid((unsigned char *)buf,
-	                     strlen(buf)),
+	ck_assert_int_eq(tw_attach_pdf_valid((unsigned char *)buf, strlen(buf)),
 	    1);
 	snprintf(buf, sizeof buf, "%sjunk", pdf);
-	ck_assert_int_eq(tw_attach_pdf_valid((unsigned char *)buf,
-	                     strlen(buf)),
+	ck_assert_int_eq(tw_attach_pdf_valid((unsigned char *)buf, strlen(buf)),
 	    0);
 	/* Cut short: no trailer. */
 	ck_assert_int_eq(tw_attach_pdf_valid((const unsigned char *)pdf,
 	                     len - 8),
 	    0);
 	/* A header and a trailer and nothing between. */
-	ck_assert_int_eq(tw_attach_pdf_valid((const unsigned char *)
-	                                         "%PDF-1.4\n%%EOF\n",
+	ck_assert_int_eq(tw_attach_pdf_valid((const unsigned char
+	                                             *)"%PDF-1.4\n%%EOF\n",
 	                     15),
 	    0);
 	ck_assert_int_eq(tw_attach_pdf_valid((const unsigned char *)"", 0), 0);
@@ -140,8 +143,8 @@ START_TEST(test_download_name_safe)
 	};
 
 	for (size_t i = 0; i < NCASES(cases); i++) {
-		char *name = tw_attach_download_name(cases[i].name,
-		    cases[i].type);
+		char *name =
+		    tw_attach_download_name(cases[i].name, cases[i].type);
 
 		ck_assert_str_eq(name, cases[i].expected);
 		free(name);
@@ -215,8 +218,7 @@ START_TEST(test_prepare_turns_upright)
 	ck_assert_int_eq(vips_image_get_typeof(out, VIPS_META_EXIF_NAME), 0);
 	ck_assert_int_eq(vips_image_get_typeof(out, VIPS_META_ORIENTATION), 0);
 	g_object_unref(out);
-	ck_assert_int_eq(vips_jpegload_buffer(a.thumb, a.thumb_len, &out,
-	                     NULL),
+	ck_assert_int_eq(vips_jpegload_buffer(a.thumb, a.thumb_len, &out, NULL),
 	    0);
 	ck_assert_int_le(vips_image_get_height(out), config.thumb_px);
 	ck_assert_int_lt(vips_image_get_width(out), vips_image_get_height(out));
@@ -324,8 +326,9 @@ START_TEST(test_field_values)
 
 	for (size_t i = 0; i < NCASES(cases); i++) {
 		char *value = (char *)"unset";
-		enum tw_svcfield_problem problem = tw_svcfield_check(
-		    cases[i].field, cases[i].raw, today, &value);
+		enum tw_svcfield_problem problem =
+		    tw_svcfield_check(cases[i].field, cases[i].raw, today,
+		        &value);
 
 		ck_assert_msg(problem == cases[i].problem,
 		    "case %zu: problem %d, expected %d", i, problem,
