@@ -6,7 +6,7 @@
     <input type="hidden" name="csrf" value="<?cs var:Form.Csrf ?>">
     <input type="hidden" name="form_token" value="<?cs var:Form.Token ?>"><?cs
 if:subcount(Service.Fields) > 0 ?>
-    <fieldset class="group" id="service-fields">
+    <fieldset class="field" id="service-fields">
       <legend><?cs var:L.Request.FieldsLegend ?></legend><?cs
   each:f = Service.Fields ?><?cs
     if:f.Kind == "choice" ?>
