@@ -67,6 +67,7 @@ struct request {
 	struct tw_attach *files;
 	size_t nfiles;
 	long today;
+	int nomem; /* 1 when memory ran out while checking */
 };
 
 /* Frees a request's values and files, removing stored files unless
@@ -226,7 +227,7 @@ field_message(struct request *r, const char *field, const char *key,
 	char *two = one && b ? tw_str_replace(one, b, b_value) : NULL;
 
 	if (one == NULL || (b != NULL && two == NULL))
-		r->form.nerrors++;
+		r->nomem = 1;
 	else
 		set_error(r, field, two ? two : one);
 	free(two);
@@ -280,7 +281,7 @@ check_service_fields(struct tw_req *req, struct request *r)
 		    hdf_get_valuef(req->hdf, "Service.Fields.%zu.Label", i));
 		problem = tw_svcfield_check(f, raw, r->today, &r->values[i]);
 		if (problem == TW_SVCFIELD_NOMEM)
-			r->form.nerrors++;
+			r->nomem = 1;
 		else if (problem != TW_SVCFIELD_OK)
 			field_problem(r, f, fname, problem);
 	}
@@ -327,7 +328,7 @@ check_file(struct request *r, HDF *child, FILE *fp)
 	problem = tw_attach_read(&r->ac, fp, file_name, a);
 	r->nfiles++;
 	if (problem == TW_ATTACH_NOMEM)
-		r->form.nerrors++;
+		r->nomem = 1;
 	else if (problem != TW_ATTACH_OK) {
 		snprintf(mib, sizeof mib, "%ld", max_mib(&r->ac));
 		field_message(r, input, file_messages[problem], "{file}",
@@ -355,8 +356,12 @@ check_files(struct tw_req *req, struct request *r)
 		    max, NULL, NULL);
 		return;
 	}
-	if (count == 0 || (r->files = calloc(count, sizeof *r->files)) == NULL)
+	if (count == 0)
 		return;
+	if ((r->files = calloc(count, sizeof *r->files)) == NULL) {
+		r->nomem = 1;
+		return;
+	}
 	for (HDF *c = child; c != NULL; c = hdf_obj_next(c))
 		if (is_upload(req, c, &fp))
 			check_file(r, c, fp);
@@ -483,7 +488,9 @@ service_request_post(struct tw_req *req)
 	    tw_form_coords(&r.form, &req->app->config->area, &lat, &lon);
 	check_service_fields(req, &r);
 	check_files(req, &r);
-	if (r.form.nerrors > 0)
+	if (r.nomem)
+		err = TW_ERR_NOMEM;
+	else if (r.form.nerrors > 0)
 		err = render_form(req, &r, status ? status : 422,
 		    status ? NULL : tw_form_value(&r.form, "form_token"));
 	else {

@@ -6,8 +6,11 @@
  * The photos are made here with libvips: a grey image saved as JPEG or
  * PNG, with an EXIF orientation tag where the test needs one.
  */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <vips/vips.h>
@@ -259,6 +262,75 @@ START_TEST(test_prepare_pdf_as_sent)
 }
 END_TEST
 
+/* Returns the number of entries of dir other than "." and "..". */
+static int
+count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 &&
+		    strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_store_load_unstore)
+{
+	char dir[] = "/tmp/check_attach.XXXXXX";
+	struct tw_attach_config ac = config;
+	struct tw_attach a, b;
+	unsigned char *data;
+	char name[sizeof a.stored];
+	size_t len, jpeg_len;
+	void *jpeg = make_photo(120, 80, 0, 0, &jpeg_len);
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ac.dir = dir;
+	ck_assert_int_eq(tw_attach_prepare(&ac, jpeg, jpeg_len, "a.jpg", &a),
+	    TW_ATTACH_OK);
+	ck_assert_int_eq(tw_attach_prepare(&ac, jpeg, jpeg_len, "b.jpg", &b),
+	    TW_ATTACH_OK);
+	ck_assert_int_eq(tw_attach_store(&ac, &a), TW_OK);
+	ck_assert_int_eq(tw_attach_store(&ac, &b), TW_OK);
+	ck_assert_uint_eq(strlen(a.stored), 24);
+	ck_assert_str_ne(a.stored, b.stored);
+	/* The file and its thumbnail of each, and no temporary file. */
+	ck_assert_int_eq(count_entries(dir), 4);
+	ck_assert_int_eq(tw_attach_load(&ac, a.stored, 0, &data, &len), TW_OK);
+	ck_assert_uint_eq(len, a.len);
+	ck_assert_int_eq(memcmp(data, a.data, len), 0);
+	free(data);
+	ck_assert_int_eq(tw_attach_load(&ac, a.stored, 1, &data, &len), TW_OK);
+	ck_assert_uint_eq(len, a.thumb_len);
+	free(data);
+	ck_assert_int_eq(tw_attach_load(&ac, "../../etc/passwd", 0, &data,
+	                     &len),
+	    TW_ERR_INPUT);
+	ck_assert_int_eq(tw_attach_load(&ac, "", 0, &data, &len), TW_ERR_INPUT);
+	ck_assert_int_eq(tw_attach_load(&ac, "AAAAAAAAAAAAAAAAAAAAAAAA", 0,
+	                     &data, &len),
+	    TW_ERR_NOTFOUND);
+	snprintf(name, sizeof name, "%s", a.stored);
+	tw_attach_unstore(&ac, &a);
+	tw_attach_unstore(&ac, &b);
+	ck_assert_int_eq(count_entries(dir), 0);
+	ck_assert_str_eq(a.stored, "");
+	ck_assert_int_eq(tw_attach_load(&ac, name, 0, &data, &len),
+	    TW_ERR_NOTFOUND);
+	/* Without Attach.Dir nothing is written. */
+	ac.dir = NULL;
+	ck_assert_int_eq(tw_attach_store(&ac, &a), TW_ERR_CONFIG);
+	tw_attach_clear(&a);
+	tw_attach_clear(&b);
+	rmdir(dir);
+	g_free(jpeg);
+}
+END_TEST
+
 /* A field of each kind, as service_fields defines them. */
 static struct tw_svcchoice sizes[] = { { "240l" }, { "1100l" } };
 
@@ -361,6 +433,7 @@ main(void)
 	tcase_add_test(tc, test_prepare_turns_upright);
 	tcase_add_test(tc, test_prepare_png_stays_png);
 	tcase_add_test(tc, test_prepare_pdf_as_sent);
+	tcase_add_test(tc, test_store_load_unstore);
 	tcase_add_test(tc, test_field_values);
 	suite_add_tcase(suite, tc);
 	runner = srunner_create(suite);
