@@ -52,6 +52,14 @@ static const struct tw_route routes[] = {
 	{ "GET", "/agent/dashboard", dashboard, 0 },
 	{ "GET", "/agent/attachments/*", attachment_download, 0 },
 	{ "GET", "/agent/attachments/*/thumb", attachment_thumbnail, 0 },
+	{ "GET", "/agent/services", services_index, 0 },
+	{ "POST", "/agent/services", service_save, 0 },
+	{ "GET", "/agent/services/new", service_edit_form, 0 },
+	{ "GET", "/agent/services/*", service_show, 0 },
+	{ "POST", "/agent/services/*/send", service_send, 0 },
+	{ "GET", "/agent/services/*/edit", service_edit_form, 0 },
+	{ "POST", "/agent/services/*/edit", service_save, 0 },
+	{ "GET", "/agent/services/*/history", service_history, 0 },
 };
 
 static const struct tw_field login_fields[] = {

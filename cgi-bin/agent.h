@@ -24,6 +24,14 @@ void csv_field(STRING *, const char *, int last);
 /* agent-figures.c */
 enum tw_err figures(struct tw_req *);
 
+/* agent-services.c */
+enum tw_err services_index(struct tw_req *);
+enum tw_err service_show(struct tw_req *);
+enum tw_err service_send(struct tw_req *);
+enum tw_err service_edit_form(struct tw_req *);
+enum tw_err service_save(struct tw_req *);
+enum tw_err service_history(struct tw_req *);
+
 /* agent-dashboard.c */
 enum tw_err dashboard(struct tw_req *);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "portal.h"
 #include "tawasul.h"
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -40,6 +41,8 @@ static const struct tw_route routes[] = {
 	{ "POST", "/s/*", survey_post, 1 },
 	{ "GET", "/services/*/request", service_request_form, 0 },
 	{ "POST", "/services/*/request", service_request_post, 0 },
+	{ "GET", "/services", services_list, 0 },
+	{ "GET", "/services/*", service_page, 0 },
 };
 
 static const struct tw_field complaint_fields[] = {

@@ -41,22 +41,25 @@ struct role_rights {
  */
 static const struct role_rights rights[TW_ROLE_MAX] = {
 	[TW_ROLE_AGENT] = { A(QUEUE) | A(VIEW) | A(PERSONAL) | A(REGISTER) |
-	        A(CONFIRM) | A(REOPEN) | A(NOTE) | A(REPLY),
+	        A(CONFIRM) | A(REOPEN) | A(NOTE) | A(REPLY) | A(PROCEDURE),
 	    0 },
-	[TW_ROLE_OFFICER] = { A(QUEUE) | A(VIEW) | A(PERSONAL) | CASE_WORK, 1 },
+	[TW_ROLE_OFFICER] = { A(QUEUE) | A(VIEW) | A(PERSONAL) | CASE_WORK |
+	        A(PROCEDURE),
+	    1 },
 	[TW_ROLE_FIELD] = { A(START) | A(RESOLVE) | A(NOTE) | A(HELP), 1 },
 	[TW_ROLE_QA] = { A(QUEUE) | A(VIEW) | A(PERSONAL) | A(NOTE) | A(QA) |
 	        A(REPORTS),
 	    0 },
 	[TW_ROLE_SUPERVISOR] = { A(QUEUE) | A(VIEW) | A(PERSONAL) |
-	        A(REGISTER) | CASE_WORK | A(QA) | A(REPORTS),
+	        A(REGISTER) | CASE_WORK | A(QA) | A(REPORTS) | A(PROCEDURE),
 	    0 },
 	/* A head's reports cover the own directorate only. */
 	[TW_ROLE_HEAD] = { A(QUEUE) | A(VIEW) | A(PERSONAL) | CASE_WORK |
 	        A(REPORTS),
 	    1 },
 	[TW_ROLE_EXECUTIVE] = { A(QUEUE) | A(VIEW) | A(REPORTS), 0 },
-	[TW_ROLE_ADMIN] = { A(QUEUE) | A(VIEW) | A(USERS), 0 },
+	/* Administrators also keep the service directory. */
+	[TW_ROLE_ADMIN] = { A(QUEUE) | A(VIEW) | A(USERS) | A(SERVICES), 0 },
 };
 
 #undef A

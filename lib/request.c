@@ -345,22 +345,22 @@ unprefixed_language(struct tw_req *req)
 }
 
 /*
- * Returns 1 when path matches a route pattern whose '*' is at star: the
- * text before it, one non-empty segment without '/', then the text
- * after it to the end. The route of a request form has "/request"
- * after its '*'.
+ * Returns 1 when path matches the route path: a "*" in it stands for one
+ * non-empty segment, and what follows the "*" ("" or "/edit") must end
+ * the path. star is the route's "*", or NULL.
  */
 static int
-star_matches(const char *pattern, const char *star, const char *path)
+path_matches(const char *route, const char *star, const char *path)
 {
-	size_t head = (size_t)(star - pattern);
-	const char *segment = path + head, *tail = star + 1;
-	size_t seglen;
+	size_t prefix, segment;
 
-	if (strncmp(pattern, path, head) != 0 || strlen(path) < head)
+	if (star == NULL)
+		return strcmp(route, path) == 0;
+	prefix = (size_t)(star - route);
+	if (strncmp(route, path, prefix) != 0)
 		return 0;
-	seglen = strcspn(segment, "/");
-	return seglen > 0 && strcmp(segment + seglen, tail) == 0;
+	segment = strcspn(path + prefix, "/");
+	return segment > 0 && strcmp(star + 1, path + prefix + segment) == 0;
 }
 
 /*
@@ -382,10 +382,7 @@ find_route(struct tw_req *req, int bare, int *status, char *allow,
 		const struct tw_route *r = &app->routes[i];
 		const char *star = strchr(r->path, '*');
 
-		if (r->bare != bare)
-			continue;
-		if (star == NULL ? strcmp(r->path, req->path) != 0
-		                 : !star_matches(r->path, star, req->path))
+		if (r->bare != bare || !path_matches(r->path, star, req->path))
 			continue;
 		path_matched = 1;
 		if (strstr(allow, r->method) == NULL)

@@ -206,6 +206,8 @@ enum tw_action {
 	TW_ACT_REPORTS, /* read the QA and survey reports */
 	TW_ACT_REFER, /* refer to another organisation, pausing the clock */
 	TW_ACT_RESUME, /* take back a referred case, restarting the clock */
+	TW_ACT_PROCEDURE, /* send a service's procedure to a resident */
+	TW_ACT_SERVICES, /* create and edit the service directory */
 	TW_ACT_MAX
 };
 
@@ -400,7 +402,7 @@ struct tw_req {
 	HDF *hdf;
 	const char *method;
 	const char *path; /* the decoded path, language segment removed */
-	const char *arg; /* what a "*" of the route matched */
+	const char *arg; /* from what a "*" matched to the end of the path */
 	enum tw_lang lang;
 	int status;
 	STRING headers;
@@ -1089,5 +1091,48 @@ enum tw_err tw_attachment_find(struct tw_db *, long long id,
 void tw_attachment_free(struct tw_attachment *);
 enum tw_err tw_case_by_form_token(struct tw_db *, const struct tw_case_new *,
     char number[TW_CASENUM_LEN + 1]);
+/* services.c (directory): browsing, search, edits and their history. */
+#define TW_SERVICE_CODE_MAX     32
+#define TW_SERVICE_TERMS_MAX    6 /* words of one search that count */
+#define TW_SERVICE_TERM_MAX     64 /* bytes of one search word and NUL */
+#define TW_SERVICE_FULLTEXT_MIN 3 /* InnoDB's innodb_ft_min_token_size */
+#define TW_SERVICE_TEXTS        14 /* name_ar to where_en */
+
+/* A service as the edit form sends it, validated. */
+struct tw_service_input {
+	const char *code;
+	const char *directorate; /* a directorate code */
+	/* name, description, steps, documents, fees, duration and where,
+	 * each Arabic then English */
+	const char *text[TW_SERVICE_TEXTS];
+	int requestable;
+	const char *category; /* a category code, or NULL */
+	int ivr_rank; /* 1 to 9, or 0 for none */
+	const char *internal_notes; /* or NULL */
+	int active;
+	long long version; /* the version edited; 0 for a new service */
+};
+
+int tw_service_code_valid(const char *);
+size_t tw_service_terms(const char *words, char terms[][TW_SERVICE_TERM_MAX],
+    size_t max);
+char *tw_service_fulltext(char terms[][TW_SERVICE_TERM_MAX], size_t n,
+    int *usable);
+char *tw_service_changes(const char *before, const char *after);
+enum tw_err tw_services_browse(struct tw_db *, enum tw_lang,
+    const char *directorate, int all, HDF *out);
+enum tw_err tw_services_search(struct tw_db *, enum tw_lang, const char *words,
+    int all, HDF *out);
+enum tw_err tw_service_page(struct tw_db *, const char *code, enum tw_lang,
+    int staff, const char *tz, HDF *out);
+enum tw_err tw_service_form(struct tw_db *, const char *code, HDF *out);
+enum tw_err tw_service_save(struct tw_db *, long long staff_id,
+    const struct tw_service_input *, const char **field);
+enum tw_err tw_service_history(struct tw_db *, const char *code, const char *tz,
+    HDF *out);
+enum tw_err tw_service_case(struct tw_db *, const char *number,
+    long long *case_id, long long *customer_id, long long *directorate_id);
+enum tw_err tw_service_send_logged(struct tw_db *, HDF *strings,
+    const char *code, const struct tw_procedure_to *);
 
 #endif

@@ -592,3 +592,24 @@ SELECT id, version, updated_at, NULL, JSON_OBJECT(
 	'ivr_rank', ivr_rank, 'internal_notes', internal_notes,
 	'active', active)
 FROM services;
+
+-- Who sent which procedure to a resident from the intranet, and how.
+-- The resident's mobile and e-mail stay in sms_outbox and mail_outbox.
+CREATE TABLE service_sends (
+	id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+	service_id SMALLINT UNSIGNED NOT NULL,
+	staff_id INT UNSIGNED NOT NULL,
+	-- The case the call was about, when the agent gave one.
+	case_id INT UNSIGNED NULL,
+	sent_at DATETIME(3) NOT NULL,
+	lang CHAR(2) NOT NULL,
+	by_sms TINYINT(1) NOT NULL,
+	by_email TINYINT(1) NOT NULL,
+	KEY service_sends_service (service_id, sent_at),
+	CONSTRAINT service_sends_service FOREIGN KEY (service_id)
+	    REFERENCES services (id),
+	CONSTRAINT service_sends_staff FOREIGN KEY (staff_id)
+	    REFERENCES staff (id),
+	CONSTRAINT service_sends_case FOREIGN KEY (case_id)
+	    REFERENCES cases (id)
+) ENGINE=InnoDB;

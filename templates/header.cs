@@ -20,7 +20,8 @@ if:Page.Intranet ?>
     <nav aria-label="<?cs var:L.Nav.Label ?>"><?cs
   if:Staff.Name ?>
       <a href="/agent/cases"<?cs if:Page.Path == "/agent/cases" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Queue ?></a>
-<?cs if:Staff.Can.callers ?>
+
+      <a href="/agent/services" id="nav-services"<?cs if:Page.Path == "/agent/services" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Services ?></a><?cs if:Staff.Can.callers ?>
       <a href="/agent/callers"<?cs if:Page.Path == "/agent/callers" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Callers ?></a><?cs /if ?><?cs
     if:Staff.Can.register ?>
       <a href="/agent/register"<?cs if:Page.Path == "/agent/register" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Register ?></a><?cs
@@ -54,6 +55,7 @@ else ?>
     <nav aria-label="<?cs var:L.Nav.Label ?>">
       <a href="/<?cs var:Page.Lang ?>/complaints/new"<?cs if:Page.Path == "/complaints/new" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.NewComplaint ?></a>
       <a href="/<?cs var:Page.Lang ?>/track"<?cs if:Page.Path == "/track" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.Track ?></a>
+      <a href="/<?cs var:Page.Lang ?>/services" id="nav-services"<?cs if:Page.Path == "/services" ?> aria-current="page"<?cs /if ?>><?cs var:L.Nav.Services ?></a>
       <a class="lang" href="<?cs var:Page.OtherUrl ?>" lang="<?cs var:Page.OtherLang ?>" hreflang="<?cs var:Page.OtherLang ?>"><?cs var:L.Nav.OtherLanguage ?></a>
     </nav><?cs
 /if ?>

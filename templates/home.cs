@@ -15,6 +15,11 @@
       <p><?cs var:L.Home.TrackText ?></p>
       <p><a class="button secondary" href="/<?cs var:Page.Lang ?>/track"><?cs var:L.Home.TrackAction ?></a></p>
     </section>
+    <section class="card">
+      <h2><?cs var:L.Home.ServicesTitle ?></h2>
+      <p><?cs var:L.Home.ServicesText ?></p>
+      <p><a class="button secondary" href="/<?cs var:Page.Lang ?>/services" id="home-services"><?cs var:L.Home.ServicesAction ?></a></p>
+    </section>
   </div>
   <section>
     <h2><?cs var:L.Home.ChannelsTitle ?></h2>

@@ -54,6 +54,18 @@ static const struct golden_case cases[] = {
 	{ "service_request", "service_request.cs", 0 },
 	{ "service_request_errors", "service_request.cs", 0 },
 	{ "agent_case_request", "agent_case.cs", 1 },
+	{ "services", "services.cs", 0 },
+	{ "services_search", "services.cs", 0 },
+	{ "services_none", "services.cs", 0 },
+	{ "services_errors", "services.cs", 0 },
+	{ "service", "service.cs", 0 },
+	{ "agent_services", "services.cs", 1 },
+	{ "agent_service", "service.cs", 1 },
+	{ "agent_service_send_errors", "service.cs", 1 },
+	{ "agent_service_edit", "agent_service_edit.cs", 1 },
+	{ "agent_service_edit_new", "agent_service_edit.cs", 1 },
+	{ "agent_service_edit_conflict", "agent_service_edit.cs", 1 },
+	{ "agent_service_history", "agent_service_history.cs", 1 },
 };
 
 static const char *
