@@ -56,6 +56,8 @@ static const struct tw_route routes[] = {
 	{ "GET", "/agent/polls/results/*", polls_results, 0 },
 	{ "GET", "/agent/polls/*", polls_edit, 0 },
 	{ "POST", "/agent/polls/*", polls_update, 0 },
+	{ "GET", "/agent/attachments/*", attachment_download, 0 },
+	{ "GET", "/agent/attachments/*/thumb", attachment_thumbnail, 0 },
 	{ "GET", "/agent/services", services_index, 0 },
 	{ "POST", "/agent/services", service_save, 0 },
 	{ "GET", "/agent/services/new", service_edit_form, 0 },
@@ -630,6 +632,9 @@ render_case(struct tw_req *req, const char *number, int status)
 		return tw_render_error(req, 404);
 	if (err == TW_ERR_FORBIDDEN)
 		return forbidden(req);
+	if (err == TW_OK)
+		err = tw_svcrequest_case_fill(req->app->db, number, req->lang,
+		    req->hdf);
 	if (err == TW_OK)
 		err = tw_refdata_fill(req->app->db, req->hdf, req->lang);
 	/* The phone-line calls about the case show the callers' numbers. */

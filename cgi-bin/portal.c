@@ -24,6 +24,9 @@ static enum tw_err track_form(struct tw_req *);
 static enum tw_err track_post(struct tw_req *);
 static enum tw_err survey_page(struct tw_req *);
 static enum tw_err survey_post(struct tw_req *);
+/* portal-request.c */
+enum tw_err service_request_form(struct tw_req *);
+enum tw_err service_request_post(struct tw_req *);
 
 static const struct tw_route routes[] = {
 	{ "GET", "/", home, 0 },
@@ -38,6 +41,8 @@ static const struct tw_route routes[] = {
 	{ "GET", "/polls/*", poll_page, 0 },
 	{ "POST", "/polls/*", poll_post, 0 },
 	{ "POST", "/polls/code/*", poll_code_post, 0 },
+	{ "GET", "/services/*/request", service_request_form, 0 },
+	{ "POST", "/services/*/request", service_request_post, 0 },
 	{ "GET", "/services", services_list, 0 },
 	{ "GET", "/services/*", service_page, 0 },
 };
@@ -515,6 +520,9 @@ survey_post(struct tw_req *req)
 	return err;
 }
 
+/* The routes that take uploaded files. */
+static const tw_handler upload_handlers[] = { service_request_post };
+
 int
 main(int argc, char **argv)
 {
@@ -523,6 +531,8 @@ main(int argc, char **argv)
 		.localised = 1,
 		.routes = routes,
 		.nroutes = nitems(routes),
+		.upload_handlers = upload_handlers,
+		.nupload_handlers = nitems(upload_handlers),
 	};
 
 	return tw_main(argc, argv, &app);

@@ -364,6 +364,18 @@ tw_case_create(struct tw_db *db, HDF *strings, const struct tw_case_new *c,
 	return err;
 }
 
+/*
+ * Finds the case that an earlier post of the same form created, for a
+ * caller whose own transaction found the form token used; returns like
+ * number_by_form_token.
+ */
+enum tw_err
+tw_case_by_form_token(struct tw_db *db, const struct tw_case_new *c,
+    char number[TW_CASENUM_LEN + 1])
+{
+	return number_by_form_token(db, c, number);
+}
+
 /* Copies the public history of a case into Case.Events.N.* */
 static enum tw_err
 fill_events(struct tw_db *db, const char *case_id, const char *tz, HDF *out)

@@ -393,6 +393,8 @@ find_route(struct tw_req *req, int bare, int *status, char *allow,
 		    !(strcmp(r->method, "GET") == 0 &&
 		        strcmp(req->method, "HEAD") == 0))
 			continue;
+		/* With text after the '*', arg runs on to the end of the
+		 * path, so the handler reads it up to the first '/'. */
 		req->arg = star ? req->path + (star - r->path) : NULL;
 		return r;
 	}
@@ -585,18 +587,47 @@ read_form_body(struct tw_req *req, long length)
 	return 0;
 }
 
+/*
+ * Returns the largest body the route of the request accepts: Site.MaxBody,
+ * or Attach.MaxBody for a route that takes uploaded files.
+ */
+static long
+body_limit(struct tw_req *req)
+{
+	const struct tw_route *route = NULL;
+	struct tw_attach_config ac;
+	char allow[64];
+	int status;
+
+	if (!req->app->localised)
+		route = find_route(req, 0, &status, allow, sizeof allow);
+	else if (split_language(req, req->path))
+		route = find_route(req, 0, &status, allow, sizeof allow);
+	for (size_t i = 0; route != NULL && i < req->app->nupload_handlers; i++)
+		if (route->handler == req->app->upload_handlers[i]) {
+			tw_attach_config_read(req->app->config, &ac);
+			return ac.max_body;
+		}
+	return req->app->config->max_body;
+}
+
 /* Initialises ClearSilver for the request; returns 0 on success. */
 static int
 parse_request(struct tw_req *req)
 {
 	const struct tw_config *cfg = req->app->config;
 	const char *length = tw_req_env(req, "CONTENT_LENGTH");
+	const char *uri = req->path;
 	const char *query;
 	HDF *hdf = NULL;
+	long limit;
 
 	if (hdf_init(&hdf) != STATUS_OK)
 		return -1;
-	if (length != NULL && atol(length) > cfg->max_body) {
+	limit = body_limit(req);
+	req->path = uri;
+	req->arg = NULL;
+	if (length != NULL && atol(length) > limit) {
 		req->hdf = hdf; /* freed by handle, as there is no cgi */
 		req->status = 413;
 		return -1;

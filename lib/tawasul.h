@@ -388,6 +388,10 @@ struct tw_app {
 	int localised;
 	const struct tw_route *routes;
 	size_t nroutes;
+	/* The handlers whose bodies may carry uploaded files, up to
+	 * Attach.MaxBody bytes in place of Site.MaxBody. */
+	const tw_handler *upload_handlers;
+	size_t nupload_handlers;
 	struct tw_config *config;
 	struct tw_db *db;
 	HDF *strings[TW_LANG_MAX];
@@ -1073,6 +1077,145 @@ enum tw_err tw_poll_vote(struct tw_db *, const struct tw_poll *,
 enum tw_err tw_poll_results_load(struct tw_db *, struct tw_poll *);
 void tw_poll_results_fill(const struct tw_poll *, int texts, HDF *);
 
+
+/* attach.c: the files attached to a service request. */
+enum tw_attach_type {
+	TW_ATTACH_UNKNOWN,
+	TW_ATTACH_JPEG,
+	TW_ATTACH_PNG,
+	TW_ATTACH_HEIC, /* stored as JPEG */
+	TW_ATTACH_PDF
+};
+
+enum tw_attach_problem {
+	TW_ATTACH_OK,
+	TW_ATTACH_EMPTY, /* zero bytes */
+	TW_ATTACH_TOO_BIG, /* more than Attach.MaxBytes */
+	TW_ATTACH_TYPE, /* not JPEG, PNG, HEIC or PDF by its bytes */
+	TW_ATTACH_UNDECODABLE, /* the type's decoder or check failed */
+	TW_ATTACH_PIXELS, /* a photo of more than Attach.MaxPixels */
+	TW_ATTACH_NOMEM /* out of memory or libvips failed to start */
+};
+
+/* The Attach section of the configuration. */
+struct tw_attach_config {
+	const char *dir; /* where files are stored; not served by nginx */
+	long max_files; /* files per request */
+	long max_bytes; /* bytes per file, as uploaded */
+	long max_body; /* bytes of a whole request with its files */
+	long thumb_px; /* the longer side of a thumbnail */
+	long max_pixels; /* width times height of a photo */
+};
+
+/* One accepted file, as it is to be stored. */
+struct tw_attach {
+	char *file_name; /* the browser's name, cleaned, for display */
+	enum tw_attach_type type; /* of the stored bytes: JPEG, PNG or PDF */
+	unsigned char *data; /* upright and stripped for a photo */
+	size_t len;
+	unsigned char *thumb; /* JPEG; NULL for a PDF */
+	size_t thumb_len;
+	int width, height; /* of a photo, upright; 0 for a PDF */
+	char sha256[65]; /* of data */
+	char stored[25]; /* the random name once stored; "" before */
+};
+
+void tw_attach_config_read(const struct tw_config *, struct tw_attach_config *);
+enum tw_attach_type tw_attach_sniff(const unsigned char *, size_t);
+int tw_attach_pdf_valid(const unsigned char *, size_t);
+const char *tw_attach_mime(enum tw_attach_type);
+char *tw_attach_download_name(const char *name, enum tw_attach_type);
+enum tw_attach_problem tw_attach_prepare(const struct tw_attach_config *,
+    const unsigned char *data, size_t len, const char *name,
+    struct tw_attach *);
+enum tw_attach_problem tw_attach_read(const struct tw_attach_config *, FILE *,
+    const char *name, struct tw_attach *);
+enum tw_err tw_attach_store(const struct tw_attach_config *,
+    struct tw_attach *);
+void tw_attach_unstore(const struct tw_attach_config *, struct tw_attach *);
+enum tw_err tw_attach_load(const struct tw_attach_config *, const char *stored,
+    int thumb, unsigned char **data, size_t *len);
+void tw_attach_clear(struct tw_attach *);
+
+/* svcrequest.c: service requests and the fields of each service. */
+enum tw_svcfield_kind {
+	TW_SVCFIELD_TEXT,
+	TW_SVCFIELD_NUMBER, /* a whole number */
+	TW_SVCFIELD_DATE, /* YYYY-MM-DD */
+	TW_SVCFIELD_CHOICE /* one of the field's codes */
+};
+
+enum tw_svcfield_problem {
+	TW_SVCFIELD_OK,
+	TW_SVCFIELD_REQUIRED,
+	TW_SVCFIELD_ENCODING, /* not UTF-8 */
+	TW_SVCFIELD_TOO_LONG,
+	TW_SVCFIELD_BAD_NUMBER, /* not a whole number */
+	TW_SVCFIELD_NUMBER_RANGE,
+	TW_SVCFIELD_BAD_DATE, /* not a calendar date YYYY-MM-DD */
+	TW_SVCFIELD_DATE_RANGE,
+	TW_SVCFIELD_BAD_CHOICE, /* none of the field's codes */
+	TW_SVCFIELD_NOMEM
+};
+
+struct tw_svcchoice {
+	char *code;
+};
+
+/* One field of a service's request form, from service_fields. */
+struct tw_svcfield {
+	long long id;
+	char name[33]; /* the form field is f_<name> */
+	enum tw_svcfield_kind kind;
+	int required;
+	int has_min, has_max;
+	long min, max; /* numbers; for dates, days from today */
+	long max_length; /* characters of a text */
+	struct tw_svcchoice *choices;
+	size_t nchoices;
+};
+
+struct tw_svcform {
+	long long service_id;
+	char code[33];
+	char category[33]; /* the category code requests are filed under */
+	struct tw_svcfield *fields;
+	size_t nfields;
+};
+
+/* A validated service request. */
+struct tw_svcrequest {
+	const struct tw_case_new *c; /* the common fields */
+	const struct tw_svcform *form;
+	char *const *values; /* one per field; NULL when empty */
+	const struct tw_attach *files; /* already stored */
+	size_t nfiles;
+};
+
+/* An attachment as the download route needs it. */
+struct tw_attachment {
+	char stored[25];
+	char *file_name;
+	char content_type[41];
+	int has_thumb;
+	long long directorate_id; /* of its case */
+	char number[TW_CASENUM_LEN + 1]; /* of its case */
+};
+
+enum tw_svcfield_problem tw_svcfield_check(const struct tw_svcfield *,
+    const char *raw, long today, char **value);
+enum tw_err tw_svcform_load(struct tw_db *, const char *code, enum tw_lang,
+    long today, HDF *out, struct tw_svcform **);
+void tw_svcform_free(struct tw_svcform *);
+enum tw_err tw_svcrequest_create(struct tw_db *, HDF *strings,
+    const struct tw_svcrequest *, char number[TW_CASENUM_LEN + 1]);
+enum tw_err tw_svcrequest_case_fill(struct tw_db *, const char *number,
+    enum tw_lang, HDF *out);
+enum tw_err tw_attachment_find(struct tw_db *, long long id,
+    struct tw_attachment **);
+void tw_attachment_free(struct tw_attachment *);
+enum tw_err tw_case_by_form_token(struct tw_db *, const struct tw_case_new *,
+    char number[TW_CASENUM_LEN + 1]);
 /* services.c (directory): browsing, search, edits and their history. */
 #define TW_SERVICE_CODE_MAX     32
 #define TW_SERVICE_TERMS_MAX    6 /* words of one search that count */

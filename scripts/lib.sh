@@ -19,7 +19,8 @@ TW_PROGRAMS="portal agent hooks ivr"
 TW_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
 clearsilver-dev libmariadb-dev mariadb-server mariadb-client nginx-light
 spawn-fcgi libcurl4-openssl-dev libssl-dev libjansson-dev check zlib1g-dev
-tzdata python3 curl kannel kannel-extras"
+tzdata python3 curl kannel kannel-extras libvips-dev libvips-tools
+libimage-exiftool-perl"
 
 tw_say() {
 	printf '%s\n' "$*" >&2
@@ -32,8 +33,12 @@ tw_die() {
 
 # Installs the packages that are missing, with apt-get update first.
 tw_install() {
-	local missing=() pkg
-	for pkg in $TW_PACKAGES "$@"; do
+	local missing=() pkg extra=
+	# HEIC photos: Debian 12's libheif1 decodes HEVC through libde265
+	# itself; from Debian 13 on that decoder is a separate plugin.
+	apt-cache show libheif-plugin-libde265 >/dev/null 2>&1 &&
+	    extra=libheif-plugin-libde265
+	for pkg in $TW_PACKAGES $extra "$@"; do
 		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
 		    grep -q 'install ok installed' || missing+=("$pkg")
 	done
@@ -64,7 +69,7 @@ tw_running() {
 
 # Writes the secrets file and the configuration on first run.
 tw_configure() {
-	mkdir -p "$VAR/run" "$VAR/log" "$VAR/tmp" "$VAR/nginx"
+	mkdir -p "$VAR/run" "$VAR/log" "$VAR/tmp" "$VAR/nginx" "$VAR/attachments"
 	if [ ! -f "$VAR/secrets.hdf" ]; then
 		umask 077
 		{

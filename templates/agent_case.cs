@@ -59,6 +59,31 @@ if:Case.DuplicateOf ?>
     </dl>
     <h2><?cs var:L.Complaint.Description ?></h2>
     <p class="description" id="case-description" dir="auto"><?cs var:Case.Description ?></p><?cs
+if:Case.Service.Code ?>
+    <h2><?cs var:L.Agent.Request.Fields ?></h2>
+    <dl class="facts" id="request-fields">
+      <dt><?cs var:L.Agent.Request.Service ?></dt>
+      <dd id="request-service" data-service="<?cs var:Case.Service.Code ?>"><?cs var:Case.Service.Name ?></dd><?cs
+  each:f = Case.Fields ?>
+      <dt><?cs var:f.Label ?></dt>
+      <dd id="field-<?cs var:f.Name ?>" dir="auto"><?cs var:f.Value ?></dd><?cs
+  /each ?>
+    </dl><?cs
+/if ?><?cs
+if:subcount(Case.Attachments) > 0 ?>
+    <h2><?cs var:L.Agent.Request.Attachments ?></h2>
+    <ul class="attachments" id="attachments"><?cs
+  each:a = Case.Attachments ?>
+      <li id="attachment-<?cs var:a.Id ?>" data-type="<?cs var:a.Type ?>"><?cs
+    if:a.Thumb == "1" ?>
+        <a href="/agent/attachments/<?cs var:a.Id ?>"><img src="/agent/attachments/<?cs var:a.Id ?>/thumb" alt="<?cs var:L.Agent.Request.Thumbnail ?>: <?cs var:a.Name ?>" class="thumb"<?cs if:a.Width ?> data-width="<?cs var:a.Width ?>" data-height="<?cs var:a.Height ?>"<?cs /if ?>></a><?cs
+    /if ?>
+        <a href="/agent/attachments/<?cs var:a.Id ?>" class="download" dir="auto"><?cs var:a.Name ?></a>
+        <span class="size" dir="ltr"><?cs var:a.KiB ?> KiB</span>
+      </li><?cs
+  /each ?>
+    </ul><?cs
+/if ?><?cs
 if:Case.Mobile ?>
     <h2><?cs var:L.Agent.Case.Resident ?></h2>
     <dl class="facts" id="resident">
