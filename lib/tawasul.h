@@ -946,4 +946,64 @@ char *tw_service_url(const struct tw_config *, enum tw_lang,
 enum tw_err tw_service_send(struct tw_db *, HDF *strings, const char *code,
     const struct tw_procedure_to *);
 
+/*
+ * E-mail sending (mail.c, mailsmtp.c): the Mail section, the sender's
+ * claims on mail_outbox and delivery through the SMTP relay.
+ */
+struct tw_mail_config {
+	const char *smtp_url; /* smtp://host:port; "" when not configured */
+	const char *from; /* the From header, "Name <address>" */
+	long give_up_hours; /* failing messages are failed after this */
+	long connect_timeout; /* seconds to connect to the relay */
+	long timeout; /* seconds for a whole message */
+	long lease_seconds; /* a claim older than this is free again */
+};
+
+/* One claimed mail_outbox row; the strings are freed with the claim. */
+struct tw_mail_out {
+	long long id;
+	char *to;
+	enum tw_lang lang;
+	char kind[33];
+	char *subject;
+	char *body;
+	long attempts; /* attempts made before this one */
+	long long age; /* seconds since it was queued */
+};
+
+struct tw_mail_claim {
+	size_t n;
+	struct tw_mail_out *rows;
+};
+
+/* The relay's answer to one message. */
+struct tw_mail_answer {
+	enum tw_sms_verdict verdict;
+	long reply; /* the last SMTP reply code; 0 when none came */
+	int connected; /* 0 when the relay could not be reached in time */
+	char text[256]; /* the reply code, or the error */
+};
+
+struct tw_mailer;
+
+void tw_mail_config_read(const struct tw_config *, struct tw_mail_config *);
+int tw_mail_configured(const struct tw_config *);
+enum tw_err tw_mail_sender_lock(struct tw_db *, const char *claimer);
+enum tw_err tw_mail_recover(struct tw_db *, long lease_seconds,
+    unsigned long long *recovered);
+enum tw_err tw_mail_claim(struct tw_db *, const char *claimer, size_t max,
+    struct tw_mail_claim **);
+void tw_mail_claim_free(struct tw_mail_claim *);
+enum tw_err tw_mail_release(struct tw_db *, const char *claimer,
+    unsigned long long *released);
+enum tw_err tw_mail_record(struct tw_db *, const char *claimer,
+    const struct tw_mail_out *, enum tw_sms_verdict, const char *error,
+    long give_up_hours, const char **status);
+void tw_mail_init(void);
+enum tw_err tw_mailer_new(const struct tw_mail_config *, struct tw_mailer **);
+void tw_mailer_free(struct tw_mailer *);
+char *tw_mail_compose(const struct tw_mailer *, const struct tw_mail_out *);
+enum tw_err tw_mail_send(struct tw_mailer *, const struct tw_mail_out *,
+    struct tw_mail_answer *);
+
 #endif
