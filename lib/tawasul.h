@@ -855,11 +855,15 @@ struct tw_escalate_config {
 	long warn_percent; /* level 1 when this much of the SLA has passed */
 	long executive_hours; /* level 3 when overdue by this many hours */
 	int dry_run; /* 1: count what would happen, change nothing */
+	/* Site.BaseUrl for the case links of e-mail; NULL when e-mail is
+	 * not configured, so none is queued. */
+	const char *mail_base_url;
 };
 
 struct tw_escalate_counts {
 	unsigned long escalations; /* case_escalations rows written */
 	unsigned long sms; /* SMS queued to staff */
+	unsigned long mail; /* e-mail queued to staff */
 };
 
 enum tw_err tw_escalate_run(struct tw_db *, HDF *strings[TW_LANG_MAX],
@@ -941,8 +945,7 @@ struct tw_procedure_to {
 	long long staff_id; /* who sent it; 0 for the IVR */
 };
 
-char *tw_service_url(const struct tw_config *, enum tw_lang,
-    const char *code);
+char *tw_service_url(const struct tw_config *, enum tw_lang, const char *code);
 enum tw_err tw_service_send(struct tw_db *, HDF *strings, const char *code,
     const struct tw_procedure_to *);
 
