@@ -1009,4 +1009,70 @@ char *tw_mail_compose(const struct tw_mailer *, const struct tw_mail_out *);
 enum tw_err tw_mail_send(struct tw_mailer *, const struct tw_mail_out *,
     struct tw_mail_answer *);
 
+/* spots.c: trouble spots, cases of one category that cluster. */
+struct tw_spot_point {
+	double lat, lon; /* degrees */
+	long long at; /* created, UTC seconds since 1970 */
+	int group; /* the category, an index chosen by the caller */
+};
+
+struct tw_spot_cluster {
+	int group;
+	size_t count;
+	double lat, lon; /* the centre: the mean of the members */
+	double radius_m; /* the furthest member from the centre */
+	long long first, last; /* the earliest and latest member's at */
+	size_t *members; /* indexes of the points, count of them */
+};
+
+/* A category x wilayat of the period: its cases and the previous
+ * period's; flagged when count >= the threshold and count > previous. */
+struct tw_spot_area {
+	char *category, *category_name;
+	char *wilayat, *wilayat_name; /* "" when unknown */
+	long long count, previous;
+	int flagged;
+};
+
+struct tw_spot_group {
+	char *code, *name; /* a category */
+};
+
+struct tw_spot_case {
+	char number[16];
+	char wilayat[33]; /* "" when unknown */
+};
+
+struct tw_spots_query {
+	long from, to; /* Muscat days since 1970, both included */
+	const char *category; /* code, or NULL for all */
+	long long directorate_id; /* or 0 for all */
+	long min_count; /* the threshold of flags and clusters */
+	double cell_m; /* the grid's cell in metres */
+	struct tw_area area;
+};
+
+struct tw_spots {
+	struct tw_spot_area *areas;
+	size_t nareas;
+	struct tw_spot_group *groups; /* the points' group indexes */
+	size_t ngroups;
+	struct tw_spot_point *points; /* cases with coordinates */
+	struct tw_spot_case *cases; /* beside points */
+	size_t npoints;
+	struct tw_spot_cluster *clusters; /* the largest first */
+	size_t nclusters;
+};
+
+double tw_spots_distance(double lat1, double lon1, double lat2, double lon2);
+void tw_spots_cell(const struct tw_area *, double cell_m, double lat,
+    double lon, long *row, long *col);
+enum tw_err tw_spots_cluster(const struct tw_area *, double cell_m,
+    size_t min_count, const struct tw_spot_point *, size_t n,
+    struct tw_spot_cluster **, size_t *nclusters);
+void tw_spots_clusters_free(struct tw_spot_cluster *, size_t n);
+enum tw_err tw_spots_load(struct tw_db *, const struct tw_spots_query *,
+    enum tw_lang, struct tw_spots **);
+void tw_spots_free(struct tw_spots *);
+
 #endif
