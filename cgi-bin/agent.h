@@ -24,6 +24,9 @@ void csv_field(STRING *, const char *, int last);
 /* agent-figures.c */
 enum tw_err figures(struct tw_req *);
 
+/* agent-spots.c */
+enum tw_err spots(struct tw_req *);
+
 /* agent-dashboard.c */
 enum tw_err dashboard(struct tw_req *);
 

@@ -51,6 +51,8 @@ static const struct golden_case cases[] = {
 	{ "agent_dashboard_empty", "agent_dashboard.cs", 1 },
 	{ "agent_figures", "agent_figures.cs", 1 },
 	{ "agent_figures_errors", "agent_figures.cs", 1 },
+	{ "agent_spots", "agent_spots.cs", 1 },
+	{ "agent_spots_errors", "agent_spots.cs", 1 },
 };
 
 static const char *
