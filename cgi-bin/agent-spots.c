@@ -176,8 +176,8 @@ format_change(long long count, long long previous, char *out, size_t outsz)
 #define CELL_MAX 832
 
 static const char *const area_headers[] = { "category", "category_name",
-	"wilayat", "wilayat_name", "cases", "previous_cases",
-	"change_percent", "flagged" };
+	"wilayat", "wilayat_name", "cases", "previous_cases", "change_percent",
+	"flagged" };
 
 #define AREA_CELLS (sizeof area_headers / sizeof area_headers[0])
 
@@ -302,7 +302,8 @@ static void
 map_frame(const struct tw_area *area, struct map *m)
 {
 	double middle = (area->lat_min + area->lat_max) / 2 * M_PI / 180;
-	double east = tw_spots_distance(0, 0, 0, area->lon_max - area->lon_min) *
+	double east =
+	    tw_spots_distance(0, 0, 0, area->lon_max - area->lon_min) *
 	    cos(middle);
 	double north = tw_spots_distance(area->lat_min, 0, area->lat_max, 0);
 
@@ -315,8 +316,7 @@ map_frame(const struct tw_area *area, struct map *m)
 /* Fills Spots.Clusters.N.* with the table's cells and the circle: the
  * centre on the map and a radius that grows with the count. */
 static void
-fill_clusters(struct tw_req *req, const struct tw_spots *s,
-    const struct map *m)
+fill_clusters(struct tw_req *req, const struct tw_spots *s, const struct map *m)
 {
 	static const char *const names[] = { "Label", "Category",
 		"CategoryName", "Count", "Lat", "Lon", "Radius", "First",

@@ -328,7 +328,7 @@ enum spots_stmt { SQL_AREAS, SQL_POINTS, SQL_MAX };
  * and directorate, as the figures count them. */
 #define SPOTS_SCOPE                                                            \
 	" AND c.status NOT IN ('new', 'rejected')"                             \
-	" AND (? = '' OR k.code = ?) AND (? = 0 OR c.directorate_id = ?)"
+	" AND (? IS NULL OR k.code = ?) AND (? = 0 OR c.directorate_id = ?)"
 
 /* clang-format off */
 static struct tw_stmt stmts[SQL_MAX] = {
@@ -470,7 +470,8 @@ tw_spots_load(struct tw_db *db, const struct tw_spots_query *q,
     enum tw_lang lang, struct tw_spots **out)
 {
 	char start[20], end[20], before[20];
-	const char *category = q->category != NULL ? q->category : "";
+	struct tw_param category = q->category != NULL ? TW_P_STR(q->category)
+	                                               : TW_P_NULL;
 	struct tw_spots *s;
 	enum tw_err err;
 
@@ -482,13 +483,12 @@ tw_spots_load(struct tw_db *db, const struct tw_spots_query *q,
 	day_start(q->from - (q->to - q->from + 1), before);
 	struct tw_param areas[] = { TW_P_INT(lang == TW_LANG_AR),
 		TW_P_INT(lang == TW_LANG_AR), TW_P_STR(start), TW_P_STR(start),
-		TW_P_STR(before), TW_P_STR(end), TW_P_STR(category),
-		TW_P_STR(category), TW_P_INT(q->directorate_id),
-		TW_P_INT(q->directorate_id), TW_P_STR(start) };
+		TW_P_STR(before), TW_P_STR(end), category, category,
+		TW_P_INT(q->directorate_id), TW_P_INT(q->directorate_id),
+		TW_P_STR(start) };
 	struct tw_param points[] = { TW_P_INT(lang == TW_LANG_AR),
-		TW_P_STR(start), TW_P_STR(end), TW_P_STR(category),
-		TW_P_STR(category), TW_P_INT(q->directorate_id),
-		TW_P_INT(q->directorate_id) };
+		TW_P_STR(start), TW_P_STR(end), category, category,
+		TW_P_INT(q->directorate_id), TW_P_INT(q->directorate_id) };
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return TW_ERR_NOMEM;
 	err = load_areas(db, areas, q->min_count, s);
