@@ -4,9 +4,10 @@
  * For the cases created in a period, optionally of one category and one
  * directorate, the page shows lib/spots.c's areas (category x wilayat,
  * against the period of the same length before) and its clusters of
- * nearby coordinates, as tables, as a map drawn in SVG on the server and
- * as CSV. The map is the service area's box with a circle per cluster;
- * it loads nothing from elsewhere, so it works offline and prints.
+ * nearby coordinates. Both are tables and CSV, and the clusters are also
+ * a map drawn in SVG on the server: the service area's box with a
+ * circle per cluster. The map loads nothing from elsewhere, so
+ * it works offline and prints.
  */
 #include <math.h>
 #include <stdio.h>
@@ -161,7 +162,7 @@ cluster_wilayat(const struct tw_spots *s, const struct tw_spot_cluster *k)
 	return first;
 }
 
-/* Returns the change from previous to count in percent with a sign, or
+/* Writes the change from previous to count in percent with a sign, or
  * "" when there was nothing before. */
 static void
 format_change(long long count, long long previous, char *out, size_t outsz)

@@ -3,8 +3,8 @@
  * cluster in a period.
  *
  * Per category and wilayat the page compares the cases created in the
- * period with those of the period of the same length just before it; a
- * row is flagged when it has at least the threshold and more than
+ * period with those of the period of the same length just before it. A
+ * row is flagged when it has at least the threshold and more cases than
  * before.
  *
  * Clusters of nearby coordinates come from a grid. Each case with
