@@ -23,6 +23,9 @@ static struct tw_stmt stmts[SQL_MAX] = {
 /*
  * Queues one message. The address must already have passed
  * tw_email_check; the subject and body are plain UTF-8 text.
+ * NOTE: this function does not read the configuration, so a caller
+ * queues only when tw_mail_configured returns 1; otherwise the row
+ * waits in the outbox until e-mail is configured.
  */
 enum tw_err
 tw_mail_queue(struct tw_db *db, const struct tw_mail *mail)
