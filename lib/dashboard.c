@@ -69,8 +69,11 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " WHERE" DASH_OVERDUE DASH_SCOPE
 	    " GROUP BY d.id, d.name_ar, d.name_en, d.code, d.sort"
 	    " ORDER BY COUNT(*) DESC, d.sort"},
+	/* STRAIGHT_JOIN reads cases first, newest first by cases_created,
+	 * and stops after 10; without it the optimizer may start from the
+	 * categories and sort every case (0.3 s at 200,000 cases). */
 	[SQL_LATEST] = {
-	    "SELECT c.number, c.created_at, c.status, c.priority,"
+	    "SELECT STRAIGHT_JOIN c.number, c.created_at, c.status, c.priority,"
 	    " k.name_ar, k.name_en, d.name_ar, d.name_en"
 	    " FROM cases c JOIN categories k ON k.id = c.category_id"
 	    " JOIN directorates d ON d.id = c.directorate_id"
