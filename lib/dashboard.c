@@ -59,12 +59,15 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    "   AND c.status IN " DASH_OPEN DASH_SCOPE "),"
 	    " (SELECT COUNT(*) FROM cases c WHERE c.created_at >= ?"
 	    "   AND" DASH_OVERDUE DASH_SCOPE ")"},
+	/* The oldest overdue case is looked up by its due time, the group's
+	 * MIN(c.due_at), through cases_due. Ordering the directorate's open
+	 * cases by due_at instead made MariaDB 10.11 walk cases_due over
+	 * every closed case, 1.1 s per page at 200,000 cases. */
 	[SQL_OVERDUE_BY_DIRECTORATE] = {
 	    "SELECT d.name_ar, d.name_en, COUNT(*), MIN(c.due_at),"
 	    " (SELECT o.number FROM cases o WHERE o.directorate_id = d.id"
-	    "   AND o.status IN " DASH_OPEN " AND o.paused_at IS NULL"
-	    "   AND o.due_at < UTC_TIMESTAMP() ORDER BY o.due_at, o.id"
-	    "   LIMIT 1), d.code"
+	    "   AND o.due_at = MIN(c.due_at) AND o.status IN " DASH_OPEN
+	    "   AND o.paused_at IS NULL ORDER BY o.id LIMIT 1), d.code"
 	    " FROM cases c JOIN directorates d ON d.id = c.directorate_id"
 	    " WHERE" DASH_OVERDUE DASH_SCOPE
 	    " GROUP BY d.id, d.name_ar, d.name_en, d.code, d.sort"

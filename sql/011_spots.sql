@@ -6,11 +6,6 @@
 ALTER TABLE mail_outbox
 	ADD COLUMN claimed_by VARCHAR(32) NULL AFTER claimed_at;
 
--- The dashboard's oldest overdue case per directorate: the open cases of
--- one directorate by due time, without walking its closed ones.
-ALTER TABLE cases
-	ADD KEY cases_directorate_due (directorate_id, status, due_at);
-
 -- The first move to "resolved" and the confirmation of a set of cases,
 -- and the dashboard's resolved and closed counts since a time, read
 -- from this index alone.
