@@ -212,11 +212,12 @@ fill(HDF *strings, const char *key, const char *number, const char *due,
 }
 
 /* Queues the e-mail of level to the staff member of row i of rows
- * (mobile, lang, email, id), who has an address. */
+ * (mobile, lang, email, id), who has an address, and counts it. */
 static enum tw_err
 mail_to(struct tw_db *db, HDF *strings, const struct tw_escalate_config *conf,
     const struct late_case *c, int level, const char *due,
-    const struct tw_rows *rows, size_t i, enum tw_lang lang)
+    const struct tw_rows *rows, size_t i, enum tw_lang lang,
+    unsigned long *queued)
 {
 	char *url, *subject = NULL, *text = NULL, *body = NULL;
 	enum tw_err err = TW_ERR_NOMEM;
@@ -233,7 +234,8 @@ mail_to(struct tw_db *db, HDF *strings, const struct tw_escalate_config *conf,
 		struct tw_mail mail = { c->id, 0,
 			atoll(tw_rows_get(rows, i, 3)), tw_rows_get(rows, i, 2),
 			lang, "escalated", subject, body };
-		err = tw_mail_queue(db, &mail);
+		if ((err = tw_mail_queue(db, &mail)) == TW_OK)
+			(*queued)++;
 		/* An address that fails the check is skipped, not fatal. */
 		if (err == TW_ERR_INPUT) {
 			tw_log_warn("escalate: case %s: staff id=%s has an "
@@ -270,10 +272,9 @@ queue_to(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 		if (tw_lang_parse(tw_rows_get(rows, i, 1), &lang) != TW_OK)
 			lang = TW_LANG_AR;
 		if (conf->mail_base_url != NULL &&
-		    tw_rows_get(rows, i, 2) != NULL &&
-		    (err = mail_to(db, strings[lang], conf, c, level, due, rows,
-		         i, lang)) == TW_OK)
-			counts->mail++;
+		    tw_rows_get(rows, i, 2) != NULL)
+			err = mail_to(db, strings[lang], conf, c, level, due,
+			    rows, i, lang, &counts->mail);
 		if (err != TW_OK || tw_rows_get(rows, i, 0) == NULL)
 			continue;
 		body = fill(strings[lang], sms_keys[level], c->number, due, "");
