@@ -6,8 +6,9 @@
  * Escalation.WarnPercent of the SLA has passed. Level 2 sends an SMS to
  * the directorate's heads once the case is overdue, and level 3 to the
  * executive role once it is overdue by Escalation.ExecutiveHours working
- * hours. Running it twice escalates nothing twice. The SMS go out with
- * bin/tawasul-sms-send.
+ * hours. Each level also e-mails the staff with an address when
+ * Mail.SmtpUrl is set. Running it twice escalates nothing twice. The SMS
+ * go out with bin/tawasul-sms-send, the e-mail with bin/tawasul-mail-send.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -52,8 +53,8 @@ run(const char *config_path, int dry_run)
 	struct tw_config *cfg = NULL;
 	struct tw_db *db = NULL;
 	HDF *strings[TW_LANG_MAX] = { NULL };
-	struct tw_escalate_config conf = { 75, 24, dry_run };
-	struct tw_escalate_counts counts = { 0, 0 };
+	struct tw_escalate_config conf = { 75, 24, dry_run, NULL };
+	struct tw_escalate_counts counts = { 0, 0, 0 };
 	enum tw_err err;
 
 	if ((err = tw_config_load(config_path, &cfg)) == TW_OK) {
@@ -61,14 +62,19 @@ run(const char *config_path, int dry_run)
 		    hdf_get_int_value(cfg->hdf, "Escalation.WarnPercent", 75);
 		conf.executive_hours = hdf_get_int_value(cfg->hdf,
 		    "Escalation.ExecutiveHours", 24);
+		if (tw_mail_configured(cfg))
+			conf.mail_base_url = cfg->base_url;
 	}
 	if (err == TW_OK &&
 	    (err = tw_locale_load(cfg->locale_dir, strings)) == TW_OK &&
 	    (err = tw_db_open(cfg, &db)) == TW_OK)
 		err = tw_escalate_run(db, strings, &conf, &counts);
 	if (err == TW_OK)
-		tw_log_info("%sescalations: %lu, SMS queued: %lu",
-		    dry_run ? "dry run, " : "", counts.escalations, counts.sms);
+		tw_log_info("%sescalations: %lu, SMS queued: %lu, e-mail "
+		            "queued: %lu%s",
+		    dry_run ? "dry run, " : "", counts.escalations, counts.sms,
+		    counts.mail,
+		    conf.mail_base_url ? "" : " (e-mail is not configured)");
 	else if (err == TW_ERR_CONFIG)
 		tw_log_error("failed: %s (Escalation.WarnPercent must be 1 to"
 		             " 100, Escalation.ExecutiveHours 0 or more, and"

@@ -38,6 +38,8 @@ enum tw_err service_send(struct tw_req *);
 enum tw_err service_edit_form(struct tw_req *);
 enum tw_err service_save(struct tw_req *);
 enum tw_err service_history(struct tw_req *);
+/* agent-spots.c */
+enum tw_err spots(struct tw_req *);
 
 /* agent-dashboard.c */
 enum tw_err dashboard(struct tw_req *);

@@ -15,7 +15,9 @@
  * has reached and not yet recorded, lowest first, so a case found 30
  * hours late gets levels 1, 2 and 3 in one run. Each level is one row of
  * case_escalations, whose primary key lets only one run write it, one
- * internal history event and one SMS per recipient with a mobile.
+ * internal history event, one SMS per recipient with a mobile and, when
+ * e-mail is configured, one e-mail per recipient with an address, all in
+ * the transaction of the level's row.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,14 +69,16 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    "INSERT IGNORE INTO case_escalations (case_id, level, at)"
 	    " VALUES (?, ?, UTC_TIMESTAMP())"},
 	[SQL_OFFICER_ASSIGNED] = {
-	    "SELECT mobile, lang FROM staff WHERE id = ? AND active = 1"
-	    " AND mobile IS NOT NULL"},
+	    "SELECT mobile, lang, email, id FROM staff WHERE id = ?"
+	    " AND active = 1 AND (mobile IS NOT NULL OR email IS NOT NULL)"},
 	[SQL_STAFF_OF_ROLE] = {
-	    "SELECT mobile, lang FROM staff WHERE directorate_id = ?"
-	    " AND role = ? AND active = 1 AND mobile IS NOT NULL ORDER BY id"},
+	    "SELECT mobile, lang, email, id FROM staff WHERE directorate_id = ?"
+	    " AND role = ? AND active = 1"
+	    " AND (mobile IS NOT NULL OR email IS NOT NULL) ORDER BY id"},
 	[SQL_EXECUTIVES] = {
-	    "SELECT mobile, lang FROM staff WHERE role = 'executive'"
-	    " AND active = 1 AND mobile IS NOT NULL ORDER BY id"},
+	    "SELECT mobile, lang, email, id FROM staff WHERE role = 'executive'"
+	    " AND active = 1 AND (mobile IS NOT NULL OR email IS NOT NULL)"
+	    " ORDER BY id"},
 };
 /* clang-format on */
 
@@ -83,6 +87,14 @@ static const char *const sms_keys[LEVEL_MAX + 1] = {
 	"Sms.EscalatedWarning",
 	"Sms.EscalatedOverdue",
 	"Sms.EscalatedExecutive",
+};
+
+/* The e-mail of each level: subject and body. */
+static const char *const mail_keys[LEVEL_MAX + 1][2] = {
+	{ NULL, NULL },
+	{ "Mail.EscalatedWarningSubject", "Mail.EscalatedWarningBody" },
+	{ "Mail.EscalatedOverdueSubject", "Mail.EscalatedOverdueBody" },
+	{ "Mail.EscalatedExecutiveSubject", "Mail.EscalatedExecutiveBody" },
 };
 
 /* A locked open case and its clock, in UTC seconds. */
@@ -183,10 +195,71 @@ format_due(time_t due, char out[17])
 	strftime(out, 17, "%Y-%m-%d %H:%M", &tm);
 }
 
-/* Queues the SMS of level to each staff member of rows (mobile, lang). */
+/* Returns the string key of strings with {number}, {due} and {url}
+ * replaced, or NULL when out of memory. The caller frees it. */
+static char *
+fill(HDF *strings, const char *key, const char *number, const char *due,
+    const char *url)
+{
+	char *a, *b, *c;
+
+	a = tw_str_replace(tw_string(strings, key), "{number}", number);
+	b = a != NULL ? tw_str_replace(a, "{due}", due) : NULL;
+	c = b != NULL ? tw_str_replace(b, "{url}", url) : NULL;
+	free(a);
+	free(b);
+	return c;
+}
+
+/* Queues the e-mail of level to the staff member of row i of rows
+ * (mobile, lang, email, id), who has an address, and counts it. */
 static enum tw_err
-queue_to(struct tw_db *db, HDF *strings[TW_LANG_MAX], const struct late_case *c,
-    int level, const struct tw_rows *rows, unsigned long *sent)
+mail_to(struct tw_db *db, HDF *strings, const struct tw_escalate_config *conf,
+    const struct late_case *c, int level, const char *due,
+    const struct tw_rows *rows, size_t i, enum tw_lang lang,
+    unsigned long *queued)
+{
+	char *url, *subject = NULL, *text = NULL, *body = NULL;
+	enum tw_err err = TW_ERR_NOMEM;
+
+	if (asprintf(&url, "%s/agent/cases/%s", conf->mail_base_url,
+	        c->number) < 0)
+		return TW_ERR_NOMEM;
+	subject = fill(strings, mail_keys[level][0], c->number, due, url);
+	text = fill(strings, mail_keys[level][1], c->number, due, url);
+	/* The link goes on a line of its own, after a blank line. */
+	if (text != NULL && asprintf(&body, "%s\n\n%s\n", text, url) < 0)
+		body = NULL;
+	if (subject != NULL && body != NULL) {
+		struct tw_mail mail = { c->id, 0,
+			atoll(tw_rows_get(rows, i, 3)), tw_rows_get(rows, i, 2),
+			lang, "escalated", subject, body };
+		if ((err = tw_mail_queue(db, &mail)) == TW_OK)
+			(*queued)++;
+		/* An address that fails the check is skipped, not fatal. */
+		if (err == TW_ERR_INPUT) {
+			tw_log_warn("escalate: case %s: staff id=%s has an "
+			            "invalid e-mail address; no e-mail queued",
+			    c->number, tw_rows_get(rows, i, 3));
+			err = TW_OK;
+		}
+	}
+	free(url);
+	free(subject);
+	free(text);
+	free(body);
+	return err;
+}
+
+/*
+ * Queues the SMS of level to each staff member of rows (mobile, lang,
+ * email, id) who has a mobile, and the e-mail to each who has an
+ * address when e-mail is configured (conf->mail_base_url set).
+ */
+static enum tw_err
+queue_to(struct tw_db *db, HDF *strings[TW_LANG_MAX],
+    const struct tw_escalate_config *conf, const struct late_case *c, int level,
+    const struct tw_rows *rows, struct tw_escalate_counts *counts)
 {
 	char due[17];
 	enum tw_err err = TW_OK;
@@ -194,22 +267,23 @@ queue_to(struct tw_db *db, HDF *strings[TW_LANG_MAX], const struct late_case *c,
 	format_due(c->due, due);
 	for (size_t i = 0; err == TW_OK && i < rows->nrows; i++) {
 		enum tw_lang lang;
-		char *with_number, *body;
+		char *body;
 
 		if (tw_lang_parse(tw_rows_get(rows, i, 1), &lang) != TW_OK)
 			lang = TW_LANG_AR;
-		with_number =
-		    tw_str_replace(tw_string(strings[lang], sms_keys[level]),
-		        "{number}", c->number);
-		body = with_number ? tw_str_replace(with_number, "{due}", due)
-		                   : NULL;
-		free(with_number);
+		if (conf->mail_base_url != NULL &&
+		    tw_rows_get(rows, i, 2) != NULL)
+			err = mail_to(db, strings[lang], conf, c, level, due,
+			    rows, i, lang, &counts->mail);
+		if (err != TW_OK || tw_rows_get(rows, i, 0) == NULL)
+			continue;
+		body = fill(strings[lang], sms_keys[level], c->number, due, "");
 		if (body == NULL)
 			return TW_ERR_NOMEM;
 		struct tw_sms sms = { c->id, 0, tw_rows_get(rows, i, 0), lang,
 			"escalated", body };
 		if ((err = tw_sms_queue(db, &sms)) == TW_OK)
-			(*sent)++;
+			counts->sms++;
 		free(body);
 	}
 	return err;
@@ -246,7 +320,8 @@ recipients(struct tw_db *db, const struct late_case *c, int level,
  * internal event and the SMS. */
 static enum tw_err
 escalate_to(struct tw_db *db, HDF *strings[TW_LANG_MAX],
-    const struct late_case *c, int level, struct tw_escalate_counts *counts)
+    const struct tw_escalate_config *conf, const struct late_case *c, int level,
+    struct tw_escalate_counts *counts)
 {
 	struct tw_param p[] = { TW_P_INT(c->id), TW_P_INT(level) };
 	struct tw_rows *rows;
@@ -265,7 +340,7 @@ escalate_to(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 	if ((err = tw_event_add(db, (unsigned long long)c->id, &ev)) != TW_OK ||
 	    (err = recipients(db, c, level, &rows)) != TW_OK)
 		return err;
-	err = queue_to(db, strings, c, level, rows, &counts->sms);
+	err = queue_to(db, strings, conf, c, level, rows, counts);
 	tw_rows_free(rows);
 	return err;
 }
@@ -292,7 +367,7 @@ escalate_case(struct tw_db *db, HDF *strings[TW_LANG_MAX],
 		return TW_ERR_CONFIG;
 	}
 	for (int level = 1; err == TW_OK && level <= reached; level++)
-		err = escalate_to(db, strings, &c, level, counts);
+		err = escalate_to(db, strings, conf, &c, level, counts);
 	if (err != TW_OK || conf->dry_run) {
 		tw_db_rollback(db);
 		return err;

@@ -40,21 +40,16 @@
  * (Monday, Muscat date) and the month (YYYY-MM, Muscat) of creation.
  */
 #define FIG_COLUMNS                                                            \
-	" TIMESTAMPDIFF(SECOND, c.created_at, e.first_resolved) / 3600,"       \
-	" IFNULL(e.confirmed, 0),"                                             \
-	" IFNULL(c.due_at < IFNULL(e.first_resolved, UTC_TIMESTAMP()), 0),"    \
+	" TIMESTAMPDIFF(SECOND, c.created_at, e.first_resolved_at) / 3600,"    \
+	" e.confirmed_at IS NOT NULL,"                                         \
+	" IFNULL(c.due_at < IFNULL(e.first_resolved_at, UTC_TIMESTAMP()), 0)," \
 	" DATE_FORMAT(DATE(c.created_at + INTERVAL 4 HOUR) - INTERVAL"         \
 	" WEEKDAY(c.created_at + INTERVAL 4 HOUR) DAY, '%Y-%m-%d'),"           \
 	" DATE_FORMAT(c.created_at + INTERVAL 4 HOUR, '%Y-%m')"
 
-/* The first resolve and the confirmation of the period's cases. */
-#define FIG_EVENTS                                                             \
-	" LEFT JOIN (SELECT case_id,"                                          \
-	" MIN(IF(to_status = 'resolved', at, NULL)) AS first_resolved,"        \
-	" MAX(to_status = 'closed' AND kind IN ('confirmed', 'confirm'))"      \
-	" AS confirmed FROM case_events WHERE case_id IN"                      \
-	" (SELECT id FROM cases WHERE created_at >= ? AND created_at < ?)"     \
-	" GROUP BY case_id) e ON e.case_id = c.id"
+/* The first resolve and the confirmation of each case, which the
+ * case_facts trigger keeps in the transaction of each history event. */
+#define FIG_EVENTS " LEFT JOIN case_facts e ON e.case_id = c.id"
 
 /* The created_at range, and 0 or the one directorate to report on. */
 #define FIG_WHERE                                                              \
@@ -62,8 +57,8 @@
 	" AND c.status NOT IN ('new', 'rejected')"                             \
 	" AND (? = 0 OR c.directorate_id = ?)"
 
-/* Each statement takes: lang is Arabic (1/0), the events' range, the
- * cases' range, and the directorate twice. Rows come ordered by group. */
+/* Each statement takes: lang is Arabic (1/0), the cases' range, and the
+ * directorate twice. Rows come ordered by group. */
 /* clang-format off */
 static struct tw_stmt stmts[TW_FIG_GROUPS] = {
 	[TW_FIG_BY_DIRECTORATE] = {
@@ -90,8 +85,8 @@ static struct tw_stmt stmts[TW_FIG_GROUPS] = {
 	    " ORDER BY c.registered_by IS NULL, t.username"},
 };
 
-/* The cases each agent handled. Takes the parameters of the statements
- * above but the first, the language. */
+/* The cases each agent handled. Takes the events' range, the cases'
+ * range and the directorate twice. */
 static struct tw_stmt handled_stmt = { .sql =
 	"SELECT t.username, COUNT(DISTINCT ev.case_id), t.display_name"
 	" FROM case_events ev JOIN staff t ON t.id = ev.actor_id"
@@ -393,7 +388,8 @@ tw_figures_load(struct tw_db *db, enum tw_fig_group group, long from, long to,
 	struct tw_param p[] = { TW_P_INT(lang == TW_LANG_AR), TW_P_STR(start),
 		TW_P_STR(end), TW_P_STR(start), TW_P_STR(end),
 		TW_P_INT(directorate_id), TW_P_INT(directorate_id) };
-	if ((err = tw_db_query(db, &stmts[group], p, 7, &rows)) != TW_OK)
+	struct tw_param by_group[] = { p[0], p[3], p[4], p[5], p[6] };
+	if ((err = tw_db_query(db, &stmts[group], by_group, 5, &rows)) != TW_OK)
 		return err;
 	if ((f = calloc(1, sizeof *f)) == NULL) {
 		tw_rows_free(rows);

@@ -863,11 +863,15 @@ struct tw_escalate_config {
 	long warn_percent; /* level 1 when this much of the SLA has passed */
 	long executive_hours; /* level 3 when overdue by this many hours */
 	int dry_run; /* 1: count what would happen, change nothing */
+	/* Site.BaseUrl for the case links of e-mail; NULL when e-mail is
+	 * not configured, so none is queued. */
+	const char *mail_base_url;
 };
 
 struct tw_escalate_counts {
 	unsigned long escalations; /* case_escalations rows written */
 	unsigned long sms; /* SMS queued to staff */
+	unsigned long mail; /* e-mail queued to staff */
 };
 
 enum tw_err tw_escalate_run(struct tw_db *, HDF *strings[TW_LANG_MAX],
@@ -949,8 +953,7 @@ struct tw_procedure_to {
 	long long staff_id; /* who sent it; 0 for the IVR */
 };
 
-char *tw_service_url(const struct tw_config *, enum tw_lang,
-    const char *code);
+char *tw_service_url(const struct tw_config *, enum tw_lang, const char *code);
 enum tw_err tw_service_send(struct tw_db *, HDF *strings, const char *code,
     const struct tw_procedure_to *);
 
@@ -1353,5 +1356,130 @@ enum tw_err tw_ivr_customer(struct tw_db *, const char *mobile,
 enum tw_err tw_ivr_calls_fill(struct tw_db *, enum tw_ivr_by, const char *key,
     const char *tz, HDF *out, const char *prefix);
 enum tw_err tw_ivr_calls_summary(struct tw_db *, HDF *out, const char *prefix);
+/*
+ * E-mail sending (mail.c, mailsmtp.c): the Mail section, the sender's
+ * claims on mail_outbox and delivery through the SMTP relay.
+ */
+struct tw_mail_config {
+	const char *smtp_url; /* smtp://host:port; "" when not configured */
+	const char *from; /* the From header, "Name <address>" */
+	long give_up_hours; /* failing messages are failed after this */
+	long connect_timeout; /* seconds to connect to the relay */
+	long timeout; /* seconds for a whole message */
+	long lease_seconds; /* a claim older than this is free again */
+};
+
+/* One claimed mail_outbox row; the strings are freed with the claim. */
+struct tw_mail_out {
+	long long id;
+	char *to;
+	enum tw_lang lang;
+	char kind[33];
+	char *subject;
+	char *body;
+	long attempts; /* attempts made before this one */
+	long long age; /* seconds since it was queued */
+};
+
+struct tw_mail_claim {
+	size_t n;
+	struct tw_mail_out *rows;
+};
+
+/* The relay's answer to one message. */
+struct tw_mail_answer {
+	enum tw_sms_verdict verdict;
+	long reply; /* the last SMTP reply code; 0 when none came */
+	int connected; /* 0 when the relay could not be reached in time */
+	char text[256]; /* the reply code, or the error */
+};
+
+struct tw_mailer;
+
+void tw_mail_config_read(const struct tw_config *, struct tw_mail_config *);
+int tw_mail_configured(const struct tw_config *);
+enum tw_err tw_mail_sender_lock(struct tw_db *, const char *claimer);
+enum tw_err tw_mail_recover(struct tw_db *, long lease_seconds,
+    unsigned long long *recovered);
+enum tw_err tw_mail_claim(struct tw_db *, const char *claimer, size_t max,
+    struct tw_mail_claim **);
+void tw_mail_claim_free(struct tw_mail_claim *);
+enum tw_err tw_mail_release(struct tw_db *, const char *claimer,
+    unsigned long long *released);
+enum tw_err tw_mail_record(struct tw_db *, const char *claimer,
+    const struct tw_mail_out *, enum tw_sms_verdict, const char *error,
+    long give_up_hours, const char **status);
+void tw_mail_init(void);
+enum tw_err tw_mailer_new(const struct tw_mail_config *, struct tw_mailer **);
+void tw_mailer_free(struct tw_mailer *);
+char *tw_mail_compose(const struct tw_mailer *, const struct tw_mail_out *);
+enum tw_err tw_mail_send(struct tw_mailer *, const struct tw_mail_out *,
+    struct tw_mail_answer *);
+
+/* spots.c: trouble spots, cases of one category that cluster. */
+struct tw_spot_point {
+	double lat, lon; /* degrees */
+	long long at; /* created, UTC seconds since 1970 */
+	int group; /* the category, an index chosen by the caller */
+};
+
+struct tw_spot_cluster {
+	int group;
+	size_t count;
+	double lat, lon; /* the centre: the mean of the members */
+	double radius_m; /* the furthest member from the centre */
+	long long first, last; /* the earliest and latest member's at */
+	size_t *members; /* indexes of the points, count of them */
+};
+
+/* A category x wilayat of the period: its cases and the previous
+ * period's; flagged when count >= the threshold and count > previous. */
+struct tw_spot_area {
+	char *category, *category_name;
+	char *wilayat, *wilayat_name; /* "" when unknown */
+	long long count, previous;
+	int flagged;
+};
+
+struct tw_spot_group {
+	char *code, *name; /* a category */
+};
+
+struct tw_spot_case {
+	char number[16];
+	char wilayat[33]; /* "" when unknown */
+};
+
+struct tw_spots_query {
+	long from, to; /* Muscat days since 1970, both included */
+	const char *category; /* code, or NULL for all */
+	long long directorate_id; /* or 0 for all */
+	long min_count; /* the threshold of flags and clusters */
+	double cell_m; /* the grid's cell in metres */
+	struct tw_area area;
+};
+
+struct tw_spots {
+	struct tw_spot_area *areas;
+	size_t nareas;
+	struct tw_spot_group *groups; /* the points' group indexes */
+	size_t ngroups;
+	struct tw_spot_point *points; /* cases with coordinates */
+	struct tw_spot_case *cases; /* beside points */
+	size_t npoints;
+	struct tw_spot_cluster *clusters; /* the largest first */
+	size_t nclusters;
+};
+
+double tw_spots_distance(double lat1, double lon1, double lat2, double lon2);
+void tw_spots_cell(const struct tw_area *, double cell_m, double lat,
+    double lon, long *row, long *col);
+enum tw_err tw_spots_cluster(const struct tw_area *, double cell_m,
+    size_t min_count, const struct tw_spot_point *, size_t n,
+    struct tw_spot_cluster **, size_t *nclusters);
+void tw_spots_clusters_free(struct tw_spot_cluster *, size_t n);
+enum tw_err tw_spots_load(struct tw_db *, const struct tw_spots_query *,
+    enum tw_lang, struct tw_spots **);
+void tw_spots_free(struct tw_spots *);
 
 #endif

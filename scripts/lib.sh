@@ -20,7 +20,7 @@ TW_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
 clearsilver-dev libmariadb-dev mariadb-server mariadb-client nginx-light
 spawn-fcgi libcurl4-openssl-dev libssl-dev libjansson-dev check zlib1g-dev
 tzdata python3 curl kannel kannel-extras libvips-dev libvips-tools
-libimage-exiftool-perl"
+libimage-exiftool-perl libgmime-3.0-dev"
 
 tw_say() {
 	printf '%s\n' "$*" >&2
@@ -82,6 +82,7 @@ tw_configure() {
 	sed -e "s|@VAR@|$VAR|g" -e "s|@TOP@|$TOP|g" -e "s|@PORT@|$PORT|g" \
 	    -e "s|@COOKIE_SECURE@|${TW_COOKIE_SECURE:-0}|g" \
 	    -e "s|@SENDSMS_PORT@|${KANNEL_SENDSMS_PORT:-13013}|g" \
+	    -e "s|@SMTP_PORT@|${MAIL_SINK_PORT:-2525}|g" \
 	    "$TOP/etc/tawasul.hdf.sample" >"$VAR/tawasul.hdf"
 }
 
@@ -293,8 +294,40 @@ tw_kannel_stop() {
 	tw_stop_pid "$VAR/run/bearerbox.pid" TERM 15
 }
 
+# Chooses the port of the loopback SMTP sink and writes $VAR/mail.env,
+# which the tests read.
+tw_mail_ports() {
+	mkdir -p "$VAR"
+	tw_free_ports MAIL_SINK_PORT >"$VAR/mail.env" ||
+	    tw_die "cannot write $VAR/mail.env"
+	. "$VAR/mail.env"
+}
+
+# Starts scripts/mail-sink, the SMTP server that stands in for the
+# relay: it writes each message it receives to $VAR/mail/*.eml.
+tw_mail_start() {
+	local i
+	tw_mail_stop
+	mkdir -p "$VAR/mail"
+	python3 "$TOP/scripts/mail-sink" "$MAIL_SINK_PORT" "$VAR/mail" \
+	    >>"$VAR/log/mail-sink.log" 2>&1 &
+	echo $! >"$VAR/run/mail-sink.pid"
+	for i in $(seq 1 100); do
+		python3 -c 'import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' \
+		    "$MAIL_SINK_PORT" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	tw_die "the SMTP sink does not listen; see $VAR/log/mail-sink.log"
+}
+
+tw_mail_stop() {
+	tw_stop_pid "$VAR/run/mail-sink.pid" TERM 5
+}
+
 # Stops everything this stack started, newest first.
 tw_stop_all() {
+	tw_mail_stop
 	tw_kannel_stop
 	tw_stop_pid "$VAR/run/nginx.pid" QUIT 10
 	local program
@@ -308,10 +341,12 @@ tw_stop_all() {
 tw_start_all() {
 	tw_build
 	tw_kannel_ports
+	tw_mail_ports
 	tw_configure
 	tw_db_start
 	tw_db_setup
 	tw_fcgi_start
 	tw_nginx_start
 	tw_kannel_start
+	tw_mail_start
 }

@@ -83,6 +83,8 @@ static const struct golden_case cases[] = {
 	{ "agent_service_history", "agent_service_history.cs", 1 },
 	{ "agent_calls", "agent_calls.cs", 1 },
 	{ "agent_calls_empty", "agent_calls.cs", 1 },
+	{ "agent_spots", "agent_spots.cs", 1 },
+	{ "agent_spots_errors", "agent_spots.cs", 1 },
 };
 
 static const char *
