@@ -190,6 +190,8 @@ read_recipient(struct tw_req *req, struct tw_form *form,
 	    hdf_get_value(req->hdf, "Form.Error.mobile", NULL) == NULL &&
 	    hdf_get_value(req->hdf, "Form.Error.email", NULL) == NULL)
 		tw_form_error(form, "mobile", "Directory.Send.NeedOne", 0);
+	if (to->email != NULL && !tw_mail_configured(req->app->config))
+		tw_form_error(form, "email", "Directory.Send.NoMail", 0);
 	if (lang != NULL && tw_lang_parse(lang, &to->lang) != TW_OK)
 		tw_form_error(form, "lang", "Err.Choice", 0);
 	if (number == NULL)

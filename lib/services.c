@@ -235,8 +235,9 @@ procedure_body(HDF *strings, const struct tw_rows *rows, const char *url)
 /*
  * Queues the procedure of the service with this code for one resident:
  * an SMS with the name and the link of its page when to->mobile is set,
- * and an e-mail with the whole procedure when to->email is set. strings
- * are the interface strings of to->lang. Runs inside the caller's
+ * and an e-mail with the whole procedure when to->email is set and e-mail
+ * is configured (Mail.SmtpUrl). strings are the interface strings of
+ * to->lang. Runs inside the caller's
  * transaction. Returns TW_ERR_NOTFOUND for an unknown or inactive service.
  */
 enum tw_err
@@ -278,7 +279,7 @@ tw_service_send(struct tw_db *db, HDF *strings, const char *code,
 		if ((err = tw_sms_queue(db, &sms)) != TW_OK)
 			goto done;
 	}
-	if (to->email != NULL) {
+	if (to->email != NULL && tw_mail_configured(tw_db_config(db))) {
 		struct tw_mail mail = { to->case_id, to->customer_id,
 			to->staff_id, to->email, to->lang, "procedure", NULL,
 			NULL };

@@ -572,3 +572,55 @@ class EditTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SendWithoutMailTest(unittest.TestCase):
+    """With Mail.SmtpUrl empty, e-mail is not set up: the send form says so
+    and queues nothing, and an SMS still goes."""
+
+    CONFIG = os.path.join(stack.VAR, "tawasul.hdf")
+
+    @classmethod
+    def set_smtp_url(cls, url):
+        with open(cls.CONFIG, encoding="utf-8") as f:
+            config = f.read()
+        config, found = re.subn(r"(?m)^  SmtpUrl =.*$", "  SmtpUrl = " + url,
+                                config)
+        assert found == 1
+        with open(cls.CONFIG, "w", encoding="utf-8") as f:
+            f.write(config)
+        stack.stack_command("tw_fcgi_start agent")
+
+    @classmethod
+    def setUpClass(cls):
+        with open(cls.CONFIG, encoding="utf-8") as f:
+            cls.url = re.search(r"(?m)^  SmtpUrl = (.*)$", f.read()).group(1)
+        cls.set_smtp_url("")
+        cls.agents = {lang: stack.StaffBrowser("agent", lang=lang)
+                      for lang in ("en", "ar")}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.set_smtp_url(cls.url)
+
+    def test_email_refused_in_both_languages(self):
+        for lang, text in (("en", "E-mail is not set up"),
+                           ("ar", "البريد الإلكتروني غير مفعّل")):
+            agent = self.agents[lang]
+            address = "nomail%d@example.com" % next(_serial)
+            response = agent.post("/agent/services/building-permit/send", {
+                "csrf": agent.csrf, "email": address, "lang": lang})
+            self.assertEqual(response.status, 422)
+            self.assertIn(text, html.unescape(response.text))
+            self.assertIn(address, html.unescape(response.text))
+            self.assertEqual(stack.count("mail_outbox", "to_addr = @p1",
+                                         address), 0)
+
+    def test_sms_still_sent(self):
+        phone = test_sms.new_phone()
+        agent = self.agents["en"]
+        response = agent.post("/agent/services/pest-control/send", {
+            "csrf": agent.csrf, "mobile": phone, "lang": "en"})
+        self.assertEqual(response.status, 303)
+        self.assertEqual(stack.count("sms_outbox", "to_number = @p1", phone),
+                         1)
