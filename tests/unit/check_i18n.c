@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -494,6 +496,86 @@ START_TEST(test_string_missing_key)
 }
 END_TEST
 
+/* Returns 1 for the characters of a locale key: letters, digits, _ and . */
+static int
+key_char(int c)
+{
+	return isalnum(c) || c == '_' || c == '.';
+}
+
+/*
+ * Finds each "L.Key.Path" a template reads and checks that en.hdf has
+ * it, so that a string block nested in the wrong group, or a key typed
+ * wrongly, fails here and not as an empty label on a page. A path
+ * followed by "[" is looked up by value at run time; only its group is
+ * checked.
+ */
+START_TEST(test_templates_use_known_keys)
+{
+	char path[4200], dir[4200], key[256], missing[2048] = "";
+	const char *src = getenv("TW_SRCDIR");
+	size_t nmissing = 0, used = 0, nfiles = 0;
+	struct dirent *entry;
+	HDF *hdf = NULL;
+	NEOERR *err;
+	DIR *d;
+
+	snprintf(path, sizeof path, "%s/en.hdf", locale_dir());
+	ck_assert_ptr_null(hdf_init(&hdf));
+	err = hdf_read_file(hdf, path);
+	ck_assert_msg(err == STATUS_OK, "failed to parse %s", path);
+	snprintf(dir, sizeof dir, "%s/templates", src && *src ? src : ".");
+	ck_assert_msg((d = opendir(dir)) != NULL, "cannot open %s", dir);
+	while ((entry = readdir(d)) != NULL) {
+		size_t len = strlen(entry->d_name);
+		char *text = NULL;
+		FILE *f;
+		long size;
+
+		if (len < 4 || strcmp(entry->d_name + len - 3, ".cs") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
+		ck_assert_ptr_nonnull(f = fopen(path, "r"));
+		ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+		size = ftell(f);
+		rewind(f);
+		ck_assert_ptr_nonnull(text = calloc(1, (size_t)size + 1));
+		ck_assert_uint_eq(fread(text, 1, (size_t)size, f),
+		    (size_t)size);
+		fclose(f);
+		nfiles++;
+		for (const char *p = text; (p = strstr(p, "L.")) != NULL;
+		     p += 2) {
+			size_t n = 0;
+
+			if (p > text && key_char((unsigned char)p[-1]))
+				continue;
+			while (key_char((unsigned char)p[2 + n]) &&
+			    n + 1 < sizeof key)
+				n++;
+			memcpy(key, p + 2, n);
+			key[n] = '\0';
+			while (n > 0 && key[n - 1] == '.')
+				key[--n] = '\0';
+			if (n == 0 || hdf_get_obj(hdf, key) != NULL)
+				continue;
+			nmissing++;
+			if (used < sizeof missing)
+				used += snprintf(missing + used,
+				    sizeof missing - used, "%s%s: L.%s",
+				    nmissing > 1 ? ", " : "", entry->d_name,
+				    key);
+		}
+		free(text);
+	}
+	closedir(d);
+	hdf_destroy(&hdf);
+	ck_assert_uint_gt(nfiles, 10);
+	ck_assert_msg(nmissing == 0, "%zu strings missing from en.hdf: %s",
+	    nmissing, missing);
+}
+END_TEST
+
 static Suite *
 i18n_suite(void)
 {
@@ -531,6 +613,7 @@ i18n_suite(void)
 	tcase_add_test(tc, test_locale_has_form_messages);
 	tcase_add_test(tc, test_locale_load_missing_dir);
 	tcase_add_test(tc, test_string_missing_key);
+	tcase_add_test(tc, test_templates_use_known_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
