@@ -191,6 +191,24 @@ class OutboundTest(unittest.TestCase):
         self.assert_sent(unique("👍 thanks"), "ucs2", 1)
         self.assert_sent(unique("x") + " " + "😀" * 40, "ucs2", 2)
 
+    def test_sms_log_prints_each_message_whole(self):
+        """scripts/sms-log decodes one-part and concatenated messages in
+        both codings and joins the parts."""
+        bodies = [unique("Short"),
+                  unique("Long") + " " + "words " * 40,
+                  unique("بلاغ") + " قصير",
+                  unique("بلاغ") + " " + "طويل " * 30]
+        sent = []
+        for body in bodies:
+            row, _ = self.send(body.strip())
+            sent.append((row["to_number"], body.strip()))
+        out = subprocess.run(
+            [os.path.join(stack.TOP, "scripts", "sms-log")],
+            env=dict(os.environ, TW_VAR=stack.VAR), capture_output=True,
+            text=True, check=True).stdout.splitlines()
+        for phone, body in sent:
+            self.assertIn("%s\t%s" % (phone, body), out)
+
     def test_long_text_shortened(self):
         body = unique("Long")
         words = " ".join(["word%d" % i for i in range(200)])
