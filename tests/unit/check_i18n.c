@@ -512,7 +512,7 @@ key_char(int c)
  */
 START_TEST(test_templates_use_known_keys)
 {
-	char path[4200], dir[4200], key[256], missing[2048] = "";
+	char path[4600], dir[4200], key[256], missing[2048] = "";
 	const char *src = getenv("TW_SRCDIR");
 	size_t nmissing = 0, used = 0, nfiles = 0;
 	struct dirent *entry;
