@@ -307,6 +307,7 @@ fill_page(struct tw_req *req)
 {
 	enum tw_lang other = req->lang == TW_LANG_AR ? TW_LANG_EN : TW_LANG_AR;
 	HDF *hdf = req->hdf;
+	const char *query;
 
 	hdf_remove_tree(hdf, "L");
 	hdf_copy(hdf, "L", req->app->strings[req->lang]);
@@ -314,8 +315,15 @@ fill_page(struct tw_req *req)
 	hdf_set_value(hdf, "Page.Dir", req->lang == TW_LANG_AR ? "rtl" : "ltr");
 	hdf_set_value(hdf, "Page.Path", req->path);
 	hdf_set_value(hdf, "Page.OtherLang", tw_lang_code(other));
-	hdf_set_valuef(hdf, "Page.OtherUrl=/%s%s", tw_lang_code(other),
-	    req->path);
+	query = tw_req_env(req, "QUERY_STRING");
+	/* A page read by GET keeps its query in the other language: the
+	 * search words, the case number of a confirmation page. */
+	if (query == NULL || query[0] == '\0' || strlen(query) > 1024 ||
+	    (strcmp(req->method, "GET") != 0 &&
+	        strcmp(req->method, "HEAD") != 0))
+		query = NULL;
+	hdf_set_valuef(hdf, "Page.OtherUrl=/%s%s%s%s", tw_lang_code(other),
+	    req->path, query != NULL ? "?" : "", query != NULL ? query : "");
 	hdf_set_value(hdf, "Config.TimeFooter", "0");
 	if (!req->app->localised)
 		hdf_set_value(hdf, "Page.Intranet", "1");

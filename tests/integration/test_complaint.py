@@ -84,6 +84,14 @@ class ArabicComplaintTest(unittest.TestCase):
         self.assertIn('<html lang="ar" dir="rtl">', self.done.text)
         self.assertIn(stack.message("ar", "Done.Title"), self.done.text)
 
+    def test_done_page_in_other_language_keeps_case(self):
+        link = re.search(r'<a class="lang" href="([^"]*)"', self.done.text)
+        self.assertIsNotNone(link)
+        other = stack.Browser().get(html.unescape(link.group(1)))
+        self.assertEqual(other.status, 200)
+        self.assertIn('<html lang="en" dir="ltr">', other.text)
+        self.assertEqual(stack.element_text(other, "case-number"), self.number)
+
     def test_case_registered(self):
         case = case_row(self.number)
         self.assertEqual(case["status"], "registered")

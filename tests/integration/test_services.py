@@ -624,3 +624,14 @@ class SendWithoutMailTest(unittest.TestCase):
         self.assertEqual(response.status, 303)
         self.assertEqual(stack.count("sms_outbox", "to_number = @p1", phone),
                          1)
+
+
+class LanguageLinkTest(unittest.TestCase):
+    def test_search_keeps_words_in_other_language(self):
+        page = stack.Browser().get("/en/services?q=permit+%3Cb%3E")
+        self.assertEqual(page.status, 200)
+        link = re.search(r'<a class="lang" href="([^"]*)"', page.text)
+        self.assertIsNotNone(link)
+        self.assertEqual(html.unescape(link.group(1)),
+                         "/ar/services?q=permit+%3Cb%3E")
+        self.assertNotIn("<b>", page.text)
