@@ -440,6 +440,7 @@ START_TEST(test_locale_same_placeholders)
 		}
 	ck_assert_msg(mismatches == 0, "%d placeholders differ, first in %s",
 	    mismatches, first);
+	key_list_free(&ar);
 	tw_locale_free(strings);
 }
 END_TEST

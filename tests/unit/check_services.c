@@ -92,7 +92,7 @@ END_TEST
 START_TEST(test_terms_long_word_cut)
 {
 	char terms[TW_SERVICE_TERMS_MAX][TW_SERVICE_TERM_MAX];
-	char words[300];
+	char words[320]; /* 150 two-byte letters and the NUL */
 	size_t n;
 
 	/* 150 two-byte letters: cut at a character boundary. */
