@@ -864,7 +864,9 @@ afterhours_step(struct call *c)
 }
 
 /* The call-status callback: the call has ended. A caller who chose the
- * voice complaint and left no case gets a missed call. */
+ * voice complaint and left no case gets a missed call, and so does one
+ * who hung up while told that no agent could answer, since that message
+ * promises a call back. */
 static enum tw_err
 end_step(struct call *c)
 {
@@ -873,12 +875,22 @@ end_step(struct call *c)
 	if ((err = tw_ivr_call_end(c->req->app->db, c->row.id)) != TW_OK)
 		return err;
 	c->note = "end";
+	if (c->row.missed || c->row.caller[0] == '\0') {
+		if (strcmp(c->row.outcome, "started") == 0)
+			c->outcome = "hung_up";
+		return TW_OK;
+	}
 	if (strstr(c->row.path, "record") != NULL &&
-	    strcmp(c->row.outcome, "case_created") != 0 && !c->row.missed &&
-	    c->row.caller[0] != '\0') {
+	    strcmp(c->row.outcome, "case_created") != 0) {
 		c->outcome = "missed";
 		return tw_ivr_missed(c->req->app->db, c->row.id,
 		    "no_recording");
+	}
+	if (strcmp(c->row.outcome, "after_hours") == 0 ||
+	    strcmp(c->row.outcome, "no_answer") == 0) {
+		c->outcome = "missed";
+		return tw_ivr_missed(c->req->app->db, c->row.id,
+		    c->row.outcome);
 	}
 	if (strcmp(c->row.outcome, "started") == 0)
 		c->outcome = "hung_up";

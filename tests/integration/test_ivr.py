@@ -609,6 +609,30 @@ class AgentTest(unittest.TestCase):
         self.assertIsNotNone(doc.find("Hangup"))
         self.assertEqual(call.row()["missed"], "after_hours")
 
+    def test_hang_up_during_after_hours_message_missed_call(self):
+        days = " ".join(d for d in ("sun", "mon", "tue", "wed", "thu", "fri",
+                                    "sat") if d != muscat_weekday())
+        set_hours(days, "00:00-24:00")
+        call = to_menu("ar")
+        call.press("0")
+        call.end()
+        self.assertEqual(call.row()["missed"], "after_hours")
+        self.assertEqual(call.row()["outcome"], "missed")
+
+    def test_hang_up_when_agents_busy_missed_call(self):
+        set_hours("sun mon tue wed thu fri sat", "00:00-24:00")
+        call = to_menu("en")
+        doc = call.press("0")
+        call.post(doc.find("Dial").get("action"), DialCallStatus="busy")
+        call.end()
+        self.assertEqual(call.row()["missed"], "no_answer")
+
+    def test_hang_up_in_menu_no_missed_call(self):
+        call = to_menu("en")
+        call.end()
+        self.assertEqual(call.row()["missed"], "")
+        self.assertEqual(call.row()["outcome"], "hung_up")
+
     def test_queue_not_answering_missed_call(self):
         set_hours("sun mon tue wed thu fri sat", "00:00-24:00")
         call = to_menu("en")
