@@ -20,9 +20,9 @@ if:Page.Intranet ?>
     <nav aria-label="<?cs var:L.Nav.Label ?>"><?cs
   if:Staff.Name ?>
       <a href="/agent/cases"<?cs if:Page.Path == "/agent/cases" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Queue ?></a>
-
       <a href="/agent/services" id="nav-services"<?cs if:Page.Path == "/agent/services" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Services ?></a><?cs if:Staff.Can.callers ?>
-      <a href="/agent/callers"<?cs if:Page.Path == "/agent/callers" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Callers ?></a><?cs /if ?><?cs
+      <a href="/agent/callers"<?cs if:Page.Path == "/agent/callers" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Callers ?></a>
+      <a href="/agent/calls" id="nav-calls"<?cs if:Page.Path == "/agent/calls" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Calls ?></a><?cs /if ?><?cs
     if:Staff.Can.register ?>
       <a href="/agent/register"<?cs if:Page.Path == "/agent/register" ?> aria-current="page"<?cs /if ?>><?cs var:L.Agent.Nav.Register ?></a><?cs
     /if ?><?cs

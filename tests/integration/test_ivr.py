@@ -712,6 +712,16 @@ class SignatureTest(unittest.TestCase):
 
 
 class AgentPagesTest(unittest.TestCase):
+    def test_calls_in_menu_of_who_may_see_them(self):
+        for role in ("agent", "supervisor"):
+            page = stack.StaffBrowser(role).get("/agent/cases")
+            self.assertEqual(stack.attribute(page, "nav-calls", "href"),
+                             "/agent/calls", role)
+        officer = stack.StaffBrowser("officer", "roads")
+        page = officer.get("/agent/cases")
+        self.assertIsNone(stack.attribute(page, "nav-calls", "href"))
+        self.assertEqual(officer.get("/agent/calls").status, 403)
+
     def test_calls_listed_missed_first(self):
         call = to_menu("en")
         call.press("2")
