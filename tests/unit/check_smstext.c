@@ -602,6 +602,9 @@ smstext_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tables");
+	/* The exhaustive test walks every code point; under the sanitizers
+	 * it takes longer than the default 4 s. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_basic_table_one_septet, 0,
 	    NCASES(basic_table));
 	tcase_add_loop_test(tc, test_extension_table_two_septets, 0,
