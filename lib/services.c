@@ -420,6 +420,24 @@ strip_plural(char *word)
 		word[len - 1] = '\0';
 }
 
+/*
+ * Removes the Arabic feminine ending of a word that keeps three letters
+ * or more: the sound plural "ات" or the taa marbuta "ة". Terms match as
+ * a prefix, so حاويات and حاوية both become حاوي and find each other.
+ */
+static void
+strip_arabic_ending(char *word)
+{
+	static const char plural[] = "\xd8\xa7\xd8\xaa"; /* ات */
+	static const char marbuta[] = "\xd8\xa9"; /* ة */
+	size_t len = strlen(word);
+
+	if (len >= 6 + 4 && strcmp(word + len - 4, plural) == 0)
+		word[len - 4] = '\0';
+	else if (len >= 6 + 2 && strcmp(word + len - 2, marbuta) == 0)
+		word[len - 2] = '\0';
+}
+
 /* Appends word to terms unless it is already there. */
 static size_t
 add_term(char terms[][TW_SERVICE_TERM_MAX], size_t n, size_t max,
@@ -435,10 +453,10 @@ add_term(char terms[][TW_SERVICE_TERM_MAX], size_t n, size_t max,
 
 /*
  * Splits the words a person typed into search terms: ASCII lowercased,
- * harakat and tatweel removed, the Arabic article and the English plural
- * "s" taken off, stopwords and repeats dropped. Words longer than
- * TW_SERVICE_TERM_MAX bytes are cut at a character boundary. Returns the number
- * of terms, at most max.
+ * harakat and tatweel removed, the Arabic article, the Arabic feminine
+ * ending and the English plural "s" taken off, stopwords and repeats dropped.
+ * Words longer than TW_SERVICE_TERM_MAX bytes are cut at a character boundary.
+ * Returns the number of terms, at most max.
  */
 size_t
 tw_service_terms(const char *words, char terms[][TW_SERVICE_TERM_MAX],
@@ -456,6 +474,7 @@ tw_service_terms(const char *words, char terms[][TW_SERVICE_TERM_MAX],
 			if (len > 0 && !is_stopword(word)) {
 				strip_article(word);
 				strip_plural(word);
+				strip_arabic_ending(word);
 				n = add_term(terms, n, max, word);
 			}
 			len = 0;

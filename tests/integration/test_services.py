@@ -149,6 +149,14 @@ class PortalTest(unittest.TestCase):
         self.assertIn("building-permit", expected)
         self.assertEqual(self.search("ar", "رخصة البناء"), expected)
 
+    def test_search_arabic_plural_and_singular(self):
+        expected = codes_where("CONCAT_WS(' ', name_ar, description_ar)"
+                               " LIKE '%حاوي%'")
+        self.assertIn("waste-container", expected)
+        for words in ("حاويات", "حاوية", "الحاويات"):
+            with self.subTest(words=words):
+                self.assertEqual(self.search("ar", words), expected)
+
     def test_search_english_description_word(self):
         expected = codes_where("description_en LIKE '%veterinarian%'")
         self.assertEqual(len(expected), 1)

@@ -49,12 +49,16 @@ static const struct terms_case terms_cases[] = {
 	{ "Building Permit", "building|permit" },
 	{ "  permit,permit; PERMIT ", "permit" },
 	{ "الحفر", "حفر" },
-	{ "والحفر بالحفر فالحفر كالحفر للبلدية", "حفر|بلدية" },
+	{ "والحفر بالحفر فالحفر كالحفر للبلدية", "حفر|بلدي" },
 	/* Too short to lose the article: two letters must remain. */
 	{ "الم", "الم" },
 	{ "ال", "ال" },
 	/* Harakat, tatweel and the Arabic comma and question mark. */
-	{ "رُخْصَة، بـنـاء؟", "رخصة|بناء" },
+	{ "رُخْصَة، بـنـاء؟", "رخص|بناء" },
+	/* The feminine ending goes when three letters remain. */
+	{ "حاويات الحاوية", "حاوي" },
+	{ "سيارات", "سيار" },
+	{ "ذات قطة", "ذات|قطة" },
 	{ "", "" },
 	{ "!!! ...", "" },
 	{ "b c d e f g h", "b|c|d|e|f|g" },
