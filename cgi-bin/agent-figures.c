@@ -238,6 +238,34 @@ bar_height(long long value, long long max)
 	return max > 0 ? (long)(value * CHART_HEIGHT / max) : 0;
 }
 
+/* The characters of a bar's label under the chart; the whole name is in
+ * the bar's title. */
+#define SHORT_LABEL_CHARS 14
+#define SHORT_LABEL_BYTES (SHORT_LABEL_CHARS * 4 + 4)
+
+/* Writes name into out, cut after SHORT_LABEL_CHARS characters with an
+ * ellipsis. */
+static void
+short_label(const char *name, char out[SHORT_LABEL_BYTES])
+{
+	size_t chars = 0, i = 0;
+
+	while (name[i] != '\0' && chars < SHORT_LABEL_CHARS) {
+		size_t len = 1;
+
+		while (len < 4 && (name[i + len] & 0xc0) == 0x80)
+			len++;
+		memcpy(out + i, name + i, len);
+		i += len;
+		chars++;
+	}
+	if (name[i] != '\0') {
+		memcpy(out + i, "\xe2\x80\xa6", 3); /* … */
+		i += 3;
+	}
+	out[i] = '\0';
+}
+
 /* Fills Figures.Rows.N.* and the bar chart, Figures.Bars.N.*: per
  * group a bar of received and a bar of resolved cases. */
 static void
@@ -247,7 +275,7 @@ fill_groups(struct tw_req *req, enum tw_fig_group group,
 	static const char *const names[] = { "Key", "Name", "Received",
 		"Resolved", "Share", "Confirmed", "Overdue", "Median", "P90",
 		"Handled" };
-	char cells[GROUP_CELLS][CELL_MAX];
+	char cells[GROUP_CELLS][CELL_MAX], label[SHORT_LABEL_BYTES];
 	long long max = 0;
 	long slot, width;
 
@@ -280,7 +308,9 @@ fill_groups(struct tw_req *req, enum tw_fig_group group,
 		hdf_set_valuef(req->hdf, "Figures.Bars.%zu.LabelX=%ld", i,
 		    x + width);
 		hdf_set_valuef(req->hdf, "Figures.Bars.%zu.Label=%s", i,
-		    cells[0]);
+		    cells[1][0] != '\0' ? cells[1] : cells[0]);
+		short_label(cells[1][0] != '\0' ? cells[1] : cells[0], label);
+		hdf_set_valuef(req->hdf, "Figures.Bars.%zu.Short=%s", i, label);
 		hdf_set_valuef(req->hdf, "Figures.Bars.%zu.Received=%lld", i,
 		    g->received);
 		hdf_set_valuef(req->hdf, "Figures.Bars.%zu.Resolved=%lld", i,

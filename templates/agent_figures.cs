@@ -45,7 +45,7 @@ if:Figures.From ?><?cs
       <g class="group">
         <rect class="bar received" x="<?cs var:b.X ?>" y="<?cs var:b.Y ?>" width="<?cs var:Figures.Bar.Width ?>" height="<?cs var:b.Height ?>" fill="#1f5f8b"><title><?cs var:b.Label ?>: <?cs var:L.Agent.Figures.Received ?> <?cs var:b.Received ?></title></rect>
         <rect class="bar resolved" x="<?cs var:b.ResolvedX ?>" y="<?cs var:b.ResolvedY ?>" width="<?cs var:Figures.Bar.Width ?>" height="<?cs var:b.ResolvedHeight ?>" fill="#7fb069"><title><?cs var:b.Label ?>: <?cs var:L.Agent.Figures.Resolved ?> <?cs var:b.Resolved ?></title></rect>
-        <text x="<?cs var:b.LabelX ?>" y="<?cs var:Figures.Chart.Height + 16 ?>" text-anchor="middle" font-size="11"><?cs var:b.Label ?></text>
+        <text x="<?cs var:b.LabelX ?>" y="<?cs var:Figures.Chart.Height + 16 ?>" text-anchor="middle" font-size="11"><?cs var:b.Short ?></text>
       </g><?cs
     /each ?>
     </svg>

@@ -5,6 +5,7 @@ resolve, the trend per week and month and the per-agent figures are
 checked against values computed here from the seeded cases."""
 import csv
 import datetime
+import html
 import io
 import random
 import re
@@ -216,6 +217,19 @@ class FiguresTest(unittest.TestCase):
             self.assertIn("<title", svg)
             self.assertIn('<svg dir="ltr" id="chart-trend"', page.text)
             self.assertNotIn("<script", page.text)
+
+    def test_bar_labels_are_names(self):
+        page = self.supervisor.get("/agent/reports?%s&group=directorate"
+                                   % self.period)
+        self.assertEqual(page.status, 200)
+        svg = page.text.split('id="chart-groups"')[1].split("</svg>")[0]
+        labels = [html.unescape(t) for t in
+                  re.findall(r'<text [^>]*font-size="11">([^<]*)</text>', svg)]
+        names = dict(stack.sql("SELECT code, name_en FROM directorates"))
+        expected = sorted(names[key] if len(names[key]) <= 14
+                          else names[key][:14] + "…"
+                          for key in self.expected("directorate"))
+        self.assertEqual(sorted(labels), expected)
 
     def test_trend(self):
         for by in ("week", "month"):
