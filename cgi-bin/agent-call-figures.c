@@ -42,8 +42,8 @@ static const struct tw_field call_fields[] = {
 
 /* Indexed by enum tw_call_trend and enum call_table. */
 static const char *const trend_names[] = { "day", "week", "month" };
-static const char *const table_names[] = { "summary", "languages",
-	"outcomes", "trend" };
+static const char *const table_names[] = { "summary", "languages", "outcomes",
+	"trend" };
 static const char *const lang_codes[TW_LANG_MAX] = { "ar", "en" };
 
 /* The bar colours of the outcomes, in the order of tw_call_outcomes. */
@@ -145,8 +145,8 @@ format_share(long long numerator, long long denominator, char *out,
 static const char *const summary_keys[] = { "calls", "timed_calls",
 	"mean_seconds", "p90_seconds", "voice_cases", "missed", "returned",
 	"open", "median_callback_minutes" };
-static const char *const summary_names[] = { "Calls", "Timed", "Mean",
-	"P90", "VoiceCases", "Missed", "Returned", "Open", "Callback" };
+static const char *const summary_names[] = { "Calls", "Timed", "Mean", "P90",
+	"VoiceCases", "Missed", "Returned", "Open", "Callback" };
 
 #define SUMMARY_ROWS (sizeof summary_keys / sizeof summary_keys[0])
 
@@ -337,25 +337,26 @@ fill_trend(struct tw_req *req, const struct tw_call_figures *f)
 				continue;
 			/* Round the tops, not the heights, so the segments
 			 * add up to the column. */
-			long bottom = max > 0 ? (long)(below * CHART_HEIGHT / max)
-			                      : 0;
+			long bottom =
+			    max > 0 ? (long)(below * CHART_HEIGHT / max) : 0;
 			below += b->outcomes[o];
-			long top = max > 0 ? (long)(below * CHART_HEIGHT / max) : 0;
+			long top = max > 0 ? (long)(below * CHART_HEIGHT / max)
+			                   : 0;
 			hdf_set_valuef(req->hdf,
 			    "CallFigures.Trend.%zu.Segments.%zu.Code=%s", i, s,
 			    tw_call_outcomes[o]);
 			hdf_set_valuef(req->hdf,
-			    "CallFigures.Trend.%zu.Segments.%zu.Count=%lld", i, s,
-			    b->outcomes[o]);
+			    "CallFigures.Trend.%zu.Segments.%zu.Count=%lld", i,
+			    s, b->outcomes[o]);
 			hdf_set_valuef(req->hdf,
 			    "CallFigures.Trend.%zu.Segments.%zu.Y=%ld", i, s,
 			    CHART_HEIGHT - top);
 			hdf_set_valuef(req->hdf,
-			    "CallFigures.Trend.%zu.Segments.%zu.Height=%ld", i, s,
-			    top - bottom);
+			    "CallFigures.Trend.%zu.Segments.%zu.Height=%ld", i,
+			    s, top - bottom);
 			hdf_set_valuef(req->hdf,
-			    "CallFigures.Trend.%zu.Segments.%zu.Colour=%s", i, s,
-			    outcome_colours[o]);
+			    "CallFigures.Trend.%zu.Segments.%zu.Colour=%s", i,
+			    s, outcome_colours[o]);
 			s++;
 		}
 	}

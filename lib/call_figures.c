@@ -35,6 +35,7 @@ const char *const tw_call_outcomes[TW_CALL_OUTCOMES] = { "status_read",
 /* One row per call started in the range; the last column is the day,
  * week's Monday or month of the start in Muscat time, chosen by the
  * first parameter (0, 1 or 2). */
+/* clang-format off */
 static struct tw_stmt calls_stmt = { .sql =
 	"SELECT c.lang, c.outcome,"
 	" IF(c.ended_at >= c.started_at,"
@@ -50,6 +51,7 @@ static struct tw_stmt calls_stmt = { .sql =
 	" '%Y-%m') END"
 	" FROM ivr_calls c LEFT JOIN ivr_missed_calls m ON m.call_id = c.id"
 	" WHERE c.started_at >= ? AND c.started_at < ?" };
+/* clang-format on */
 
 /* Column indexes of calls_stmt's rows. */
 enum {

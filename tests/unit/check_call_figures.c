@@ -23,8 +23,8 @@ call(enum tw_lang lang, const char *outcome, double seconds)
 START_TEST(test_outcome_index)
 {
 	ck_assert_int_eq(tw_call_outcome_index("status_read"), 0);
-	ck_assert_str_eq(
-	    tw_call_outcomes[tw_call_outcome_index("hung_up")], "hung_up");
+	ck_assert_str_eq(tw_call_outcomes[tw_call_outcome_index("hung_up")],
+	    "hung_up");
 	ck_assert_int_eq(tw_call_outcome_index("ended"), TW_CALL_OUTCOMES - 1);
 	ck_assert_int_eq(tw_call_outcome_index(NULL), TW_CALL_OUTCOMES - 1);
 	ck_assert_str_eq(tw_call_outcomes[TW_CALL_OUTCOMES - 1], "other");
