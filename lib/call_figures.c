@@ -178,6 +178,28 @@ tw_call_figures_summarise(const struct tw_call_fact *calls, size_t n,
 	return err;
 }
 
+/* Adds an empty bucket for every day, week or month of the Muscat days
+ * from..to that had no call, so the trend shows the quiet periods too. */
+static enum tw_err
+add_empty_buckets(struct tw_call_figures *f, long from, long to,
+    enum tw_call_trend trend)
+{
+	char label[11];
+
+	for (long day = from; day <= to; day++) {
+		/* 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays. */
+		long monday = day - (day + 3) % 7;
+
+		tw_fig_format_date(trend == TW_CALL_WEEKLY ? monday : day,
+		    label);
+		if (trend == TW_CALL_MONTHLY)
+			label[7] = '\0';
+		if (find_bucket(f, label) == NULL)
+			return TW_ERR_NOMEM;
+	}
+	return TW_OK;
+}
+
 /* Frees f and its buckets; accepts NULL. */
 void
 tw_call_figures_free(struct tw_call_figures *f)
@@ -219,7 +241,8 @@ day_start_utc(long days, char out[20])
 
 /*
  * Computes the figures of the calls started from Muscat day `from` to
- * day `to`, both included, with the trend per day, week or month. The
+ * day `to`, both included, with the trend per day, week or month: one
+ * bucket for each of them in the period, also those with no call. The
  * caller frees *out with tw_call_figures_free. Returns TW_OK,
  * TW_ERR_INPUT for to before from or a period over PERIOD_DAYS_MAX
  * days, TW_ERR_NOMEM or TW_ERR_DB.
@@ -269,6 +292,8 @@ tw_call_figures_load(struct tw_db *db, long from, long to,
 		facts[i].bucket = tw_rows_get(rows, i, COL_BUCKET);
 	}
 	err = tw_call_figures_summarise(facts, rows->nrows, f);
+	if (err == TW_OK)
+		err = add_empty_buckets(f, from, to, trend);
 	free(facts);
 	tw_rows_free(rows);
 	if (err != TW_OK) {

@@ -267,19 +267,24 @@ class CallFiguresTest(unittest.TestCase):
             (lang, sum(c["lang"] == lang for c in self.calls))
             for lang in ("ar", "en"))]
 
+    def label(self, day, by):
+        if by == "week":
+            return str(day - datetime.timedelta(days=day.weekday()))
+        if by == "month":
+            return day.strftime("%Y-%m")
+        return str(day)
+
     def expected_trend(self, by):
-        """Returns [(label, calls, count of each outcome)], in order."""
+        """Returns [(label, calls, count of each outcome)] for every day,
+        week or month of the period, in order."""
         buckets = {}
+        for n in range(DAYS):
+            buckets.setdefault(self.label(
+                self.start + datetime.timedelta(days=n), by),
+                dict.fromkeys(OUTCOMES, 0))
         for call in self.calls:
             day = (call["started"] + MUSCAT).date()
-            if by == "week":
-                label = str(day - datetime.timedelta(days=day.weekday()))
-            elif by == "month":
-                label = day.strftime("%Y-%m")
-            else:
-                label = str(day)
-            counts = buckets.setdefault(label, dict.fromkeys(OUTCOMES, 0))
-            counts[self.outcome_of(call)] += 1
+            buckets[self.label(day, by)][self.outcome_of(call)] += 1
         return [(label, sum(counts.values()), [counts[o] for o in OUTCOMES])
                 for label, counts in sorted(buckets.items())]
 
@@ -374,8 +379,12 @@ class CallFiguresTest(unittest.TestCase):
             # The segments fill the column from the bottom to its height.
             self.assertEqual(sum(int(s[2]) for s in segments),
                              calls * 200 // top, label)
-            self.assertEqual(min(int(s[1]) for s in segments),
-                             200 - calls * 200 // top, label)
+            if calls > 0:
+                self.assertEqual(min(int(s[1]) for s in segments),
+                                 200 - calls * 200 // top, label)
+        # Days without calls keep their place in the chart.
+        self.assertEqual(len(groups), DAYS)
+        self.assertTrue(any(calls == 0 for _, calls, _ in expected))
         self.assertNotIn("://", svg)
 
     def test_default_period_and_tab(self):
