@@ -113,6 +113,7 @@ class CallFiguresTest(unittest.TestCase):
         call.press(stack.file_case(lang="ar"))
         call.end()
         cls.add_driven(call, 1, 9, "ar", "status_read", 95)
+
         # 2. A voice complaint that became a case, in English.
         call = to_menu("en")
         call.press("2")
@@ -121,6 +122,7 @@ class CallFiguresTest(unittest.TestCase):
         call.end()
         cls.add_driven(call, 1, 10, "en", "case_created", 180,
                        voice_case=True)
+
         # 3. No usable recording: a missed call, which an agent returns
         # through /agent/calls.
         call = to_menu("ar")
@@ -135,6 +137,7 @@ class CallFiguresTest(unittest.TestCase):
                                                "missed": missed})
         assert response.status == 303, response.status
         cls.add_driven(call, 4, 11, "ar", "missed", 64, callback=45)
+
         # 4. A procedure sent by SMS, in Arabic.
         call = to_menu("ar")
         call.press("3")
@@ -143,8 +146,9 @@ class CallFiguresTest(unittest.TestCase):
         call.press(rank)
         call.end()
         cls.add_driven(call, 5, 8, "ar", "procedure_sent", 150)
-        # 5. Put through to an agent, who answered; 6. put through, the
-        # call still going on, so with no end time.
+
+        # 5. Put through to an agent who took the call. 6. Put through,
+        # with the call still going on, so with no end time.
         set_hours(DAY_ALL, "00:00-24:00")
         call = to_menu("en")
         dial = call.press("0").find("Dial")
@@ -154,10 +158,12 @@ class CallFiguresTest(unittest.TestCase):
         call = to_menu("ar")
         call.press("0")
         cls.add_driven(call, 14, 15, "ar", "transferred", None)
+
         # 7. Hung up in the menu.
         call = to_menu("en")
         call.end()
         cls.add_driven(call, 14, 16, "en", "hung_up", 7)
+
         # 8. Outside the opening hours: a missed call left open.
         set_hours(" ".join(d for d in DAY_ALL.split()
                            if d != muscat_weekday()), "00:00-24:00")
