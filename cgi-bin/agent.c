@@ -50,6 +50,7 @@ static const struct tw_route routes[] = {
 	{ "POST", "/agent/qa/cases/*", qa_case_post, 0 },
 	{ "GET", "/agent/reports", reports, 0 },
 	{ "GET", "/agent/reports/spots", spots, 0 },
+	{ "GET", "/agent/reports/calls", call_figures, 0 },
 	{ "GET", "/agent/dashboard", dashboard, 0 },
 	{ "GET", "/agent/polls", polls_list, 0 },
 	{ "GET", "/agent/polls/new", polls_new, 0 },

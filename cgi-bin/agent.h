@@ -47,6 +47,8 @@ enum tw_err dashboard(struct tw_req *);
 /* agent-calls.c */
 enum tw_err calls(struct tw_req *);
 enum tw_err call_returned(struct tw_req *);
+/* agent-call-figures.c */
+enum tw_err call_figures(struct tw_req *);
 /* agent-attach.c */
 enum tw_err attachment_download(struct tw_req *);
 enum tw_err attachment_thumbnail(struct tw_req *);

@@ -1482,4 +1482,56 @@ enum tw_err tw_spots_load(struct tw_db *, const struct tw_spots_query *,
     enum tw_lang, struct tw_spots **);
 void tw_spots_free(struct tw_spots *);
 
+/* call_figures.c: the figures of the 1111 phone line on the reports
+ * page, from ivr_calls and ivr_missed_calls. */
+enum tw_call_trend { TW_CALL_DAILY, TW_CALL_WEEKLY, TW_CALL_MONTHLY };
+
+/* The outcomes that ivr_calls.outcome takes, in the order of the pages;
+ * the last, "other", counts any value not in the list. */
+#define TW_CALL_OUTCOMES 11
+extern const char *const tw_call_outcomes[TW_CALL_OUTCOMES];
+
+/* One call as the figures count it. A duration or call-back time below
+ * 0 is unknown. */
+struct tw_call_fact {
+	enum tw_lang lang;
+	const char *outcome;
+	double seconds; /* ended_at - started_at */
+	int voice_case; /* the call filed a voice complaint as a case */
+	int missed; /* the call has a missed-call record */
+	int returned; /* that record is handled */
+	double callback_seconds; /* handled_at - created_at of the record */
+	const char *bucket; /* the day, week's Monday or month of the start */
+};
+
+/* Calls started in one day, week or month, per outcome. */
+struct tw_call_bucket {
+	char label[11]; /* YYYY-MM-DD, the week's Monday, or YYYY-MM */
+	long long calls;
+	long long outcomes[TW_CALL_OUTCOMES];
+};
+
+struct tw_call_figures {
+	long long calls;
+	long long langs[TW_LANG_MAX];
+	long long outcomes[TW_CALL_OUTCOMES];
+	long long timed; /* calls with an end time */
+	double mean_seconds; /* of the timed calls; 0 when none */
+	double p90_seconds;
+	long long voice_cases;
+	long long missed; /* calls with a missed-call record */
+	long long returned;
+	long long open; /* missed - returned */
+	double median_callback_minutes; /* of the returned; 0 when none */
+	struct tw_call_bucket *buckets; /* in order of label */
+	size_t nbuckets;
+};
+
+int tw_call_outcome_index(const char *outcome);
+enum tw_err tw_call_figures_summarise(const struct tw_call_fact *, size_t n,
+    struct tw_call_figures *);
+enum tw_err tw_call_figures_load(struct tw_db *, long from, long to,
+    enum tw_call_trend, struct tw_call_figures **);
+void tw_call_figures_free(struct tw_call_figures *);
+
 #endif

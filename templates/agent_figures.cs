@@ -4,6 +4,7 @@
     <a href="/agent/reports?view=cases" id="view-cases" aria-current="page"><?cs var:L.Agent.Figures.CasesView ?></a>
     <a href="/agent/reports?view=qa" id="view-qa"><?cs var:L.Agent.Figures.QaView ?></a>
     <a href="/agent/reports/spots" id="view-spots"><?cs var:L.Agent.Spots.Tab ?></a>
+    <a href="/agent/reports/calls" id="view-calls"><?cs var:L.Agent.CallFigures.Tab ?></a>
   </nav><?cs
 if:Report.Scoped ?>
   <p class="notice" id="report-scoped"><?cs var:L.Agent.Reports.Scoped ?></p><?cs

@@ -85,6 +85,9 @@ static const struct golden_case cases[] = {
 	{ "agent_calls_empty", "agent_calls.cs", 1 },
 	{ "agent_spots", "agent_spots.cs", 1 },
 	{ "agent_spots_errors", "agent_spots.cs", 1 },
+	{ "agent_call_figures", "agent_call_figures.cs", 1 },
+	{ "agent_call_figures_errors", "agent_call_figures.cs", 1 },
+	{ "agent_call_figures_empty", "agent_call_figures.cs", 1 },
 };
 
 static const char *
