@@ -1060,7 +1060,8 @@ size_t tw_poll_split_lines(char *text, char **lines, size_t max);
 enum tw_err tw_poll_voter_new(const char *secret,
     char out[TW_POLL_VOTER_LEN + 1]);
 int tw_poll_voter_check(const char *secret, const char *cookie, char hash[65]);
-void tw_poll_mobile_hash(const char *mobile, char hash[65]);
+void tw_poll_mobile_hash(const char *secret, const char *mobile,
+    char hash[65]);
 enum tw_err tw_poll_code_new(char code[TW_POLL_CODE_LEN + 1]);
 void tw_poll_code_hash(const char *secret, long long poll_id,
     const char *mobile, const char *code, char out[44]);
@@ -1481,5 +1482,8 @@ void tw_spots_clusters_free(struct tw_spot_cluster *, size_t n);
 enum tw_err tw_spots_load(struct tw_db *, const struct tw_spots_query *,
     enum tw_lang, struct tw_spots **);
 void tw_spots_free(struct tw_spots *);
+
+/* Security fixes (harden2). */
+void tw_csv_cell(STRING *out, const char *value);
 
 #endif
