@@ -272,6 +272,7 @@ class SpotsTest(unittest.TestCase):
             ("min=0", "min", "Agent.Spots.BadMin"),
             ("min=2.5", "min", "Agent.Spots.BadMin"),
             ("cell=10", "cell", "Agent.Spots.BadCell"),
+            ("cell=50", "cell", "Agent.Spots.BadCell"),
             ("cell=abc", "cell", "Err.Number"),
             ("category=no_such", "category", "Err.Choice"),
             ("directorate=no_such", "directorate", "Err.Choice"),
