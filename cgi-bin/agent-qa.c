@@ -319,28 +319,12 @@ format_row(const struct tw_rows *rows, size_t i, char cells[][CELL_MAX])
 	format_share(confirmed, resolved, cells[14], CELL_MAX);
 }
 
-/*
- * Appends one CSV field, quoted as RFC 4180 says when it contains a
- * comma, a quote or a line break. A field that starts with = + - or @
- * gets a leading apostrophe, so a spreadsheet shows a name such as
- * "=HYPERLINK(...)" as text instead of running it as a formula.
- */
+/* Appends one CSV field, quoted and kept from spreadsheet formulas by
+ * tw_csv_cell, and a comma or, for the last field, the line end. */
 void
 csv_field(STRING *out, const char *value, int last)
 {
-	int quote = strpbrk(value, ",\"\r\n") != NULL;
-
-	if (quote)
-		string_append_char(out, '"');
-	if (strchr("=+-@", value[0]) != NULL && value[0] != '\0')
-		string_append_char(out, '\'');
-	for (const char *p = value; *p != '\0'; p++) {
-		if (*p == '"')
-			string_append_char(out, '"');
-		string_append_char(out, *p);
-	}
-	if (quote)
-		string_append_char(out, '"');
+	tw_csv_cell(out, value);
 	string_append(out, last ? "\r\n" : ",");
 }
 

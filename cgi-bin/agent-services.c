@@ -331,8 +331,12 @@ read_service(struct tw_form *form, const char *code,
 		tw_form_error(form, "code", "Err.Required", 0);
 	else if (code == NULL && !tw_service_code_valid(in->code))
 		tw_form_error(form, "code", "Directory.Edit.BadCode", 0);
+	/* The edit route saves version 1 or later of a stored service;
+	 * version 0 would create one, which only POST /agent/services may. */
 	if (code != NULL &&
-	    (version == NULL || version[strspn(version, "0123456789")] != '\0'))
+	    (version == NULL ||
+	        version[strspn(version, "0123456789")] != '\0' ||
+	        atoll(version) < 1))
 		tw_form_error(form, "form", "Directory.Edit.NoVersion", 0);
 	in->version = code && version ? atoll(version) : 0;
 	in->directorate = tw_form_value(form, "directorate");
@@ -353,6 +357,21 @@ read_service(struct tw_form *form, const char *code,
 	else if (rank != NULL)
 		in->ivr_rank = rank[0] - '0';
 	in->internal_notes = tw_form_value(form, "internal_notes");
+}
+
+/* Returns TW_OK when the service code is stored, TW_ERR_NOTFOUND when
+ * not, or a database error. */
+static enum tw_err
+service_exists(struct tw_req *req, const char *code)
+{
+	HDF *scratch = NULL;
+	enum tw_err err;
+
+	if ((err = tw_err_from_neo(hdf_init(&scratch), "hdf_init")) != TW_OK)
+		return err;
+	err = tw_service_form(req->app->db, code, scratch);
+	hdf_destroy(&scratch);
+	return err;
 }
 
 /* Renders the response to a save that tw_service_save rejected. */
@@ -416,6 +435,11 @@ service_save(struct tw_req *req)
 	    TW_OK) {
 		tw_form_free(&form);
 		return err;
+	}
+	if (path_given != NULL &&
+	    (err = service_exists(req, path_given)) != TW_OK) {
+		tw_form_free(&form);
+		return err == TW_ERR_NOTFOUND ? tw_render_error(req, 404) : err;
 	}
 	read_service(&form, path_given, &in);
 	err = TW_ERR_INPUT;

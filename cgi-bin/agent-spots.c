@@ -25,6 +25,14 @@
 #define DEFAULT_CELL    300
 /* The map's width in SVG units; its height follows the area's shape. */
 #define MAP_WIDTH 640
+/* Clusters listed and drawn on the page, the largest first; the CSV of
+ * the clusters has them all. A year of cases at a small cell with a
+ * threshold of 1 makes a cluster of nearly every case. */
+#define CLUSTERS_SHOWN 200
+
+/* The smallest cell in metres: smaller cells split every street. */
+#define CELL_MIN 100
+
 /* Case numbers listed per cluster. */
 #define CLUSTER_CASES 10
 
@@ -113,7 +121,7 @@ read_request(struct tw_form *form, struct spot_request *r)
 	}
 	bad |= read_number(form, "min", 1, 10000, DEFAULT_MIN,
 	           "Agent.Spots.BadMin", &r->q.min_count) != 0;
-	bad |= read_number(form, "cell", 50, 5000, DEFAULT_CELL,
+	bad |= read_number(form, "cell", CELL_MIN, 5000, DEFAULT_CELL,
 	           "Agent.Spots.BadCell", &cell) != 0;
 	r->q.cell_m = (double)cell;
 	tw_form_choice(form, "category", "Ref.Categories");
@@ -325,7 +333,7 @@ fill_clusters(struct tw_req *req, const struct tw_spots *s, const struct map *m)
 	char cells[CLUSTER_CELLS][CELL_MAX];
 	const struct tw_area *a = &m->area;
 
-	for (size_t i = 0; i < s->nclusters; i++) {
+	for (size_t i = 0; i < s->nclusters && i < CLUSTERS_SHOWN; i++) {
 		const struct tw_spot_cluster *k = &s->clusters[i];
 		double x = (k->lon - a->lon_min) / (a->lon_max - a->lon_min) *
 		    m->width;
@@ -347,6 +355,12 @@ fill_clusters(struct tw_req *req, const struct tw_spots *s, const struct map *m)
 		hdf_set_valuef(req->hdf, "Spots.Clusters.%zu.Y=%.1f", i, y);
 		hdf_set_valuef(req->hdf, "Spots.Clusters.%zu.R=%.1f", i,
 		    r < 40 ? r : 40);
+	}
+	if (s->nclusters > CLUSTERS_SHOWN) {
+		hdf_set_valuef(req->hdf, "Spots.ClustersShown=%d",
+		    CLUSTERS_SHOWN);
+		hdf_set_valuef(req->hdf, "Spots.ClustersTotal=%zu",
+		    s->nclusters);
 	}
 	hdf_set_valuef(req->hdf, "Spots.Map.Width=%.0f", m->width);
 	hdf_set_valuef(req->hdf, "Spots.Map.Height=%.0f", ceil(m->height));

@@ -642,14 +642,52 @@ read_status(struct call *c, const char *number)
 	return err;
 }
 
+/*
+ * Counts a status lookup against Ivr.StatusPerCall (3) per call and
+ * Ivr.StatusPerHour (10) per caller number, withheld numbers together,
+ * so that nobody can walk the case numbers. Past a limit the caller
+ * hears why and goes to an agent (or the after-hours offer). Sets
+ * *refused to 1 then.
+ */
+static enum tw_err
+lookup_allowed(struct call *c, int *refused)
+{
+	enum tw_ivr_lookup limit;
+	enum tw_err err;
+	int agent;
+
+	*refused = 0;
+	err = tw_ivr_lookup_allow(c->req->app->db, c->row.id, c->row.caller,
+	    setting_int(c, "Ivr.StatusPerCall", 3),
+	    setting_int(c, "Ivr.StatusPerHour", 10), &limit);
+	if (err != TW_OK || limit == TW_IVR_LOOKUP_OK)
+		return err;
+	*refused = 1;
+	prompt(c,
+	    limit == TW_IVR_LOOKUP_CALL ? "StatusLimitCall"
+	                                : "StatusLimitHour");
+	to_agent(c);
+	agent = c->outcome != NULL && strcmp(c->outcome, "transferred") == 0;
+	if (limit == TW_IVR_LOOKUP_CALL)
+		c->note = agent ? "status:limit_call agent"
+		                : "status:limit_call after_hours";
+	else
+		c->note = agent ? "status:limit_hour agent"
+		                : "status:limit_hour after_hours";
+	return TW_OK;
+}
+
 static enum tw_err
 status_step(struct call *c)
 {
 	char number[TW_CASENUM_LEN + 1];
 	enum tw_err err;
+	int refused;
 
 	err = tw_casenum_parse(digits(c), number);
 	if (err == TW_OK) {
+		if ((err = lookup_allowed(c, &refused)) != TW_OK || refused)
+			return err;
 		err = read_status(c, number);
 		if (err == TW_OK) {
 			main_menu(c, 1);

@@ -331,8 +331,8 @@ check_post(struct tw_req *req, struct tw_form *form, struct tw_poll *poll,
 	if (poll->require_mobile) {
 		read_code(form, code);
 		if (tw_form_value(form, "mobile") != NULL)
-			tw_poll_mobile_hash(tw_form_value(form, "mobile"),
-			    hash);
+			tw_poll_mobile_hash(req->app->config->secret,
+			    tw_form_value(form, "mobile"), hash);
 	} else if (!voter_hash(req, hash) && status != 403) {
 		hdf_set_value(req->hdf, "Form.Error.form",
 		    tw_req_string(req, "Polls.NoCookie"));
@@ -404,11 +404,6 @@ code_outcome(struct tw_req *req, struct tw_poll *poll, enum tw_err err)
 		hdf_set_value(req->hdf, "Poll.CodeSent", "1");
 		return render_poll(req, poll, "form", 200);
 	}
-	if (err == TW_ERR_DUPLICATE) {
-		hdf_set_value(req->hdf, "Form.Error.form",
-		    tw_req_string(req, "Polls.AlreadyAnswered"));
-		return render_poll(req, poll, "answered", 409);
-	}
 	if (err == TW_ERR_THROTTLED) {
 		hdf_set_value(req->hdf, "Form.Error.form",
 		    tw_req_string(req, "Polls.CodeLimit"));
@@ -426,11 +421,11 @@ code_outcome(struct tw_req *req, struct tw_poll *poll, enum tw_err err)
 /*
  * POST /{lang}/polls/code/ID: sends an SMS code to confirm a mobile
  * number for a poll that requires one. Fields: csrf, mobile. 200 with
- * the answer form and a field for the code; 409 when the number has
- * answered or the poll is not open; 429 after too many codes to the
- * number or from the address in an hour; 403 for a bad CSRF field;
- * 422 for an invalid number. Stores the code's HMAC and queues its SMS,
- * or nothing.
+ * the answer form and a field for the code, also for a number that has
+ * answered (its SMS says so), so that the page does not tell whether a
+ * number has voted; 409 when the poll is not open; 429 after too many codes to
+ * the number or from the address in an hour; 403 for a bad CSRF field; 422 for
+ * an invalid number. Stores the code's HMAC and queues its SMS, or nothing.
  */
 enum tw_err
 poll_code_post(struct tw_req *req)

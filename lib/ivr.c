@@ -39,6 +39,8 @@ enum ivr_stmt {
 	SQL_CALLS_OF_CASE,
 	SQL_CALLS_LIST,
 	SQL_CALLS_SUMMARY,
+	SQL_LOOKUP_COUNTS,
+	SQL_LOOKUP_INSERT,
 	SQL_MAX
 };
 
@@ -128,6 +130,13 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    "SELECT outcome, COUNT(*) FROM ivr_calls"
 	    " WHERE started_at >= UTC_TIMESTAMP() - INTERVAL 30 DAY"
 	    " GROUP BY outcome ORDER BY COUNT(*) DESC, outcome"},
+	[SQL_LOOKUP_COUNTS] = {
+	    "SELECT (SELECT COUNT(*) FROM ivr_status_lookups WHERE call_id = ?),"
+	    " (SELECT COUNT(*) FROM ivr_status_lookups WHERE caller = ?"
+	    " AND created_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR)"},
+	[SQL_LOOKUP_INSERT] = {
+	    "INSERT INTO ivr_status_lookups (call_id, caller, created_at)"
+	    " VALUES (?, ?, UTC_TIMESTAMP())"},
 };
 /* clang-format on */
 
@@ -699,6 +708,40 @@ tw_ivr_case_status(struct tw_db *db, const char *number, const char *caller,
 	    tw_rows_get(rows, 0, 5) ? tw_rows_get(rows, 0, 5) : "");
 	tw_rows_free(rows);
 	return TW_OK;
+}
+
+/*
+ * Counts one status lookup of call_id from caller ("" or NULL when
+ * withheld; those count together) in the open transaction, unless the
+ * call has made per_call lookups or the caller per_hour in the last
+ * hour. Sets *limit to TW_IVR_LOOKUP_OK when the lookup may go ahead
+ * (and is counted), TW_IVR_LOOKUP_CALL or TW_IVR_LOOKUP_HOUR when a
+ * limit is reached (nothing is counted). Returns TW_OK or TW_ERR_DB.
+ */
+enum tw_err
+tw_ivr_lookup_allow(struct tw_db *db, long long call_id, const char *caller,
+    long per_call, long per_hour, enum tw_ivr_lookup *limit)
+{
+	const char *who = caller ? caller : "";
+	struct tw_param p[] = { TW_P_INT(call_id), TW_P_STR(who) };
+	struct tw_rows *rows;
+	long long in_call, in_hour;
+	enum tw_err err;
+
+	*limit = TW_IVR_LOOKUP_OK;
+	if ((err = tw_db_query(db, &stmts[SQL_LOOKUP_COUNTS], p, 2, &rows)) !=
+	    TW_OK)
+		return err;
+	in_call = atoll(tw_rows_get(rows, 0, 0));
+	in_hour = atoll(tw_rows_get(rows, 0, 1));
+	tw_rows_free(rows);
+	if (in_call >= per_call)
+		*limit = TW_IVR_LOOKUP_CALL;
+	else if (in_hour >= per_hour)
+		*limit = TW_IVR_LOOKUP_HOUR;
+	else
+		err = tw_db_exec(db, &stmts[SQL_LOOKUP_INSERT], p, 2, NULL);
+	return err;
 }
 
 /* Returns the services of the procedures menu (rank, code, name and

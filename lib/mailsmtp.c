@@ -198,8 +198,10 @@ classify(CURLcode rc, long reply, const char *errbuf, struct tw_mail_answer *a)
  * Sends row through the relay and fills *a with the verdict: sent,
  * rejected for a 5xx reply, or retry for anything else (no connection,
  * a timeout, a 4xx reply). Returns TW_OK, or TW_ERR_NOMEM, or
- * TW_ERR_INPUT when the message cannot be composed (a->verdict is then
- * rejected).
+ * TW_ERR_INPUT when the recipient is not a valid address by
+ * tw_email_check or the message cannot be composed (a->verdict is then
+ * rejected, so the row fails for good). The address is checked again
+ * here because a CR or LF in it would add SMTP commands.
  */
 enum tw_err
 tw_mail_send(struct tw_mailer *m, const struct tw_mail_out *row,
@@ -213,6 +215,13 @@ tw_mail_send(struct tw_mailer *m, const struct tw_mail_out *row,
 	char *text;
 
 	memset(a, 0, sizeof *a);
+	if (row->to == NULL || tw_email_check(row->to) != TW_OK) {
+		a->verdict = TW_SMS_REJECTED;
+		a->connected = 1;
+		snprintf(a->text, sizeof a->text,
+		    "not sent: the recipient is not a valid e-mail address");
+		return TW_ERR_INPUT;
+	}
 	if ((text = tw_mail_compose(m, row)) == NULL) {
 		a->verdict = TW_SMS_REJECTED;
 		a->connected = 1;

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "tawasul.h"
@@ -475,14 +477,26 @@ tw_poll_voter_check(const char *secret, const char *cookie, char hash[65])
 	return 1;
 }
 
-/* Writes the voter hash of a confirmed mobile number. */
+/*
+ * Writes the voter hash of a confirmed mobile number: the HMAC-SHA256,
+ * in hex, of "poll-mobile", a NUL and the number under the site secret.
+ * A plain hash of a number could be reversed by hashing every number.
+ */
 void
-tw_poll_mobile_hash(const char *mobile, char hash[65])
+tw_poll_mobile_hash(const char *secret, const char *mobile, char hash[65])
 {
-	char data[40];
+	static const char purpose[] = "poll-mobile";
+	unsigned char msg[sizeof purpose + 32], mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+	size_t len = strnlen(mobile, 32);
 
-	snprintf(data, sizeof data, "mobile:%s", mobile);
-	tw_sha256_hex(data, strlen(data), hash);
+	memcpy(msg, purpose, sizeof purpose);
+	memcpy(msg + sizeof purpose, mobile, len);
+	HMAC(EVP_sha256(), secret, (int)strlen(secret), msg,
+	    sizeof purpose + len, mac, &maclen);
+	for (unsigned int i = 0; i < maclen && i < 32; i++)
+		snprintf(hash + 2 * i, 3, "%02x", mac[i]);
+	hash[64] = '\0';
 }
 
 /* Makes a code of TW_POLL_CODE_LEN random digits, each uniform. */
@@ -971,10 +985,12 @@ codes_throttled(struct tw_db *db, long long poll_id, const char *mobile,
 }
 
 /* Stores a new code for mobile and queues its SMS, in the caller's
- * transaction. */
+ * transaction. A number that has answered gets the text
+ * Sms.PollAnswered instead of the code, and its code row still counts
+ * towards the hourly limits. */
 static enum tw_err
 store_code(struct tw_db *db, HDF *strings, const struct tw_poll *poll,
-    const char *mobile, const char *addr, enum tw_lang lang)
+    const char *mobile, const char *addr, enum tw_lang lang, int voted)
 {
 	const struct tw_config *cfg = tw_db_config(db);
 	char code[TW_POLL_CODE_LEN + 1], hash[44], minutes[8];
@@ -991,7 +1007,9 @@ store_code(struct tw_db *db, HDF *strings, const struct tw_poll *poll,
 		return err;
 	snprintf(minutes, sizeof minutes, "%d", CODE_MINUTES);
 	with_code =
-	    tw_str_replace(tw_string(strings, "Sms.PollCode"), "{code}", code);
+	    tw_str_replace(tw_string(strings,
+	                       voted ? "Sms.PollAnswered" : "Sms.PollCode"),
+	        "{code}", code);
 	body = with_code ? tw_str_replace(with_code, "{minutes}", minutes)
 	                 : NULL;
 	struct tw_sms sms = { 0, 0, mobile, lang, "poll_code", body };
@@ -1005,10 +1023,12 @@ store_code(struct tw_db *db, HDF *strings, const struct tw_poll *poll,
  * Sends an SMS code that confirms mobile (E.164) for a poll that
  * requires one: the code is stored as an HMAC and queued in the outbox
  * in one transaction, in lang with the text L.Sms.PollCode of strings.
+ * A number that has answered the poll gets L.Sms.PollAnswered instead,
+ * under the same limits and with the same result, so that the answer
+ * does not tell a stranger whether a number has voted.
  * Returns TW_OK; TW_ERR_CONFLICT when the poll is not open or needs no
- * mobile; TW_ERR_DUPLICATE when the number has answered the poll;
- * TW_ERR_THROTTLED after CODES_PER_MOBILE codes to the number or
- * CODES_PER_ADDRESS to the address in an hour; TW_ERR_DB.
+ * mobile; TW_ERR_THROTTLED after CODES_PER_MOBILE codes to the number
+ * or CODES_PER_ADDRESS to the address in an hour; TW_ERR_DB.
  */
 enum tw_err
 tw_poll_code_send(struct tw_db *db, HDF *strings, const struct tw_poll *poll,
@@ -1020,16 +1040,15 @@ tw_poll_code_send(struct tw_db *db, HDF *strings, const struct tw_poll *poll,
 
 	if (poll->state != TW_POLL_OPEN || !poll->require_mobile)
 		return TW_ERR_CONFLICT;
-	tw_poll_mobile_hash(mobile, voter);
-	if ((err = tw_poll_voted(db, poll->id, voter, &voted)) != TW_OK)
-		return err;
-	if (voted)
-		return TW_ERR_DUPLICATE;
 	if ((throttled = codes_throttled(db, poll->id, mobile, addr)) != 0)
 		return throttled < 0 ? TW_ERR_DB : TW_ERR_THROTTLED;
+	tw_poll_mobile_hash(tw_db_config(db)->secret, mobile, voter);
+	if ((err = tw_poll_voted(db, poll->id, voter, &voted)) != TW_OK)
+		return err;
 	if ((err = tw_db_begin(db)) != TW_OK)
 		return err;
-	if ((err = store_code(db, strings, poll, mobile, addr, lang)) == TW_OK)
+	err = store_code(db, strings, poll, mobile, addr, lang, voted);
+	if (err == TW_OK)
 		return tw_db_commit(db);
 	tw_db_rollback(db);
 	return err;
@@ -1151,13 +1170,15 @@ vote_locked(struct tw_db *db, const struct tw_poll *poll,
 		return err;
 	if (state != TW_POLL_OPEN)
 		return TW_ERR_CONFLICT;
+	/* The code comes first: only the holder of the number learns
+	 * that it has answered. */
+	if (poll->require_mobile &&
+	    (err = use_code(db, poll->id, v, miss)) != TW_OK)
+		return err;
 	if ((err = tw_poll_voted(db, poll->id, v->voter_hash, &voted)) != TW_OK)
 		return err;
 	if (voted)
 		return TW_ERR_DUPLICATE;
-	if (poll->require_mobile &&
-	    (err = use_code(db, poll->id, v, miss)) != TW_OK)
-		return err;
 	if ((from_addr = address_count(db, poll->id, v->addr)) < 0)
 		return TW_ERR_DB;
 	if (from_addr >= max_addr)
@@ -1168,10 +1189,10 @@ vote_locked(struct tw_db *db, const struct tw_poll *poll,
 /*
  * Records one response with its validated answers (one per question of
  * poll, as loaded) in one transaction that locks the poll's row.
- * Returns TW_OK; TW_ERR_CONFLICT when the poll is not open;
- * TW_ERR_DUPLICATE when this voter has answered; for polls that
- * require a mobile, TW_ERR_NOTFOUND when the number has no live code
- * and TW_ERR_FORBIDDEN for a wrong code, whose try is counted;
+ * Returns TW_OK; TW_ERR_CONFLICT when the poll is not open; for polls
+ * that require a mobile, TW_ERR_NOTFOUND when the number has no live
+ * code and TW_ERR_FORBIDDEN for a wrong code, whose try is counted,
+ * both checked before; TW_ERR_DUPLICATE when this voter has answered;
  * TW_ERR_THROTTLED when the address has max_per_address responses;
  * TW_ERR_DB. Nothing else is stored unless it returns TW_OK.
  */

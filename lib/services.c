@@ -823,7 +823,7 @@ input_params(const struct tw_service_input *in, struct tw_param *p)
 /* Inserts a new service and its version 1 in the open transaction. */
 static enum tw_err
 service_insert(struct tw_db *db, long long staff_id,
-    const struct tw_service_input *in, const char **field)
+    const struct tw_service_input *in)
 {
 	struct tw_param p[24];
 	unsigned long long id;
@@ -834,8 +834,6 @@ service_insert(struct tw_db *db, long long staff_id,
 	n += input_params(in, p + n);
 	p[n++] = TW_P_INT(staff_id);
 	err = tw_db_exec(db, &stmts[SQL_INSERT], p, n, &id);
-	if (err == TW_ERR_DUPLICATE)
-		*field = "code";
 	if (err == TW_OK)
 		err = history_add(db, (long long)id);
 	return err;
@@ -877,6 +875,29 @@ service_update(struct tw_db *db, long long staff_id,
 }
 
 /*
+ * Returns the field a duplicate key of a save was on, after the
+ * rollback so that what the other transaction wrote shows: "code" when
+ * a new service's code is taken, otherwise "ivr_rank", the only other
+ * unique value a save writes. Two saves of one free rank at the same
+ * moment both pass check_ivr_rank, and the second fails here.
+ */
+static const char *
+duplicate_field(struct tw_db *db, const struct tw_service_input *in)
+{
+	struct tw_param p[] = { TW_P_STR(in->code) };
+	struct tw_rows *rows;
+	int taken = 0;
+
+	if (in->version != 0 || in->ivr_rank == 0)
+		return in->version != 0 ? "ivr_rank" : "code";
+	if (tw_db_query(db, &stmts[SQL_LOCK], p, 1, &rows) == TW_OK) {
+		taken = rows->nrows > 0;
+		tw_rows_free(rows);
+	}
+	return taken ? "code" : "ivr_rank";
+}
+
+/*
  * Saves a service edited by staff_id: a new one when in->version is 0,
  * otherwise the next version of in->code, which must still be at
  * in->version. The row and its service_history snapshot are written in
@@ -896,11 +917,13 @@ tw_service_save(struct tw_db *db, long long staff_id,
 		return err;
 	err = check_ivr_rank(db, in, field);
 	if (err == TW_OK)
-		err = in->version == 0 ? service_insert(db, staff_id, in, field)
+		err = in->version == 0 ? service_insert(db, staff_id, in)
 		                       : service_update(db, staff_id, in);
 	if (err == TW_OK)
 		return tw_db_commit(db);
 	tw_db_rollback(db);
+	if (err == TW_ERR_DUPLICATE && *field == NULL)
+		*field = duplicate_field(db, in);
 	return err;
 }
 

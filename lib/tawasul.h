@@ -1060,7 +1060,7 @@ size_t tw_poll_split_lines(char *text, char **lines, size_t max);
 enum tw_err tw_poll_voter_new(const char *secret,
     char out[TW_POLL_VOTER_LEN + 1]);
 int tw_poll_voter_check(const char *secret, const char *cookie, char hash[65]);
-void tw_poll_mobile_hash(const char *mobile, char hash[65]);
+void tw_poll_mobile_hash(const char *secret, const char *mobile, char hash[65]);
 enum tw_err tw_poll_code_new(char code[TW_POLL_CODE_LEN + 1]);
 void tw_poll_code_hash(const char *secret, long long poll_id,
     const char *mobile, const char *code, char out[44]);
@@ -1533,5 +1533,16 @@ enum tw_err tw_call_figures_summarise(const struct tw_call_fact *, size_t n,
 enum tw_err tw_call_figures_load(struct tw_db *, long from, long to,
     enum tw_call_trend, struct tw_call_figures **);
 void tw_call_figures_free(struct tw_call_figures *);
+/* Security fixes (harden2). */
+void tw_csv_cell(STRING *out, const char *value);
+
+/* The limits of case status lookups on the phone line (lib/ivr.c). */
+enum tw_ivr_lookup {
+	TW_IVR_LOOKUP_OK,
+	TW_IVR_LOOKUP_CALL, /* the call has made its lookups */
+	TW_IVR_LOOKUP_HOUR /* the caller has made the hour's lookups */
+};
+enum tw_err tw_ivr_lookup_allow(struct tw_db *, long long call_id,
+    const char *caller, long per_call, long per_hour, enum tw_ivr_lookup *);
 
 #endif

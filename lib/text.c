@@ -172,3 +172,50 @@ tw_str_replace(const char *text, const char *from, const char *to)
 	strcpy(o, p);
 	return out;
 }
+
+/* Returns 1 when a spreadsheet would read a cell starting with c as a
+ * formula: = + - @, or a tab or CR that some put before one. */
+static int
+formula_start(char c)
+{
+	return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+}
+
+/* Returns 1 when value, or a part of it after a ';' or ',' (spaces
+ * skipped), starts like a formula. Spreadsheets whose list separator
+ * is ';' split a cell there when the file is opened by hand. */
+static int
+csv_formula(const char *value)
+{
+	const char *p = value;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (formula_start(*p))
+			return 1;
+		if ((p = strpbrk(p, ";,")) == NULL)
+			return 0;
+		p++;
+	}
+}
+
+/*
+ * Appends value to out as one CSV cell (RFC 4180): always quoted, with
+ * inner quotes doubled, and with a leading apostrophe when csv_formula
+ * finds a formula start, so that a spreadsheet shows the text instead
+ * of running it.
+ */
+void
+tw_csv_cell(STRING *out, const char *value)
+{
+	string_append_char(out, '"');
+	if (csv_formula(value))
+		string_append_char(out, '\'');
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '"')
+			string_append_char(out, '"');
+		string_append_char(out, *p);
+	}
+	string_append_char(out, '"');
+}

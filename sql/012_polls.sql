@@ -52,9 +52,9 @@ CREATE TABLE poll_choices (
 ) ENGINE=InnoDB;
 
 -- One row per person and poll. voter_hash is the SHA-256 (hex) of
--- "cookie:" and the random id of the signed voter cookie, or of
--- "mobile:" and the confirmed E.164 number. The unique key makes a
--- second vote count once.
+-- "cookie:" and the random id of the signed voter cookie, or the
+-- HMAC-SHA256 (hex) under Secrets.Key of "poll-mobile", NUL and the
+-- confirmed E.164 number. The unique key makes a second vote count once.
 CREATE TABLE poll_responses (
 	id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
 	poll_id INT UNSIGNED NOT NULL,

@@ -59,3 +59,18 @@ CREATE TABLE ivr_missed_calls (
 	CONSTRAINT ivr_missed_call FOREIGN KEY (call_id) REFERENCES ivr_calls (id),
 	CONSTRAINT ivr_missed_staff FOREIGN KEY (handled_by) REFERENCES staff (id)
 ) ENGINE=InnoDB;
+
+-- One row per case number a caller asked the status of, so that the
+-- line cannot be used to walk the case numbers: cgi-bin/ivr.c allows
+-- Ivr.StatusPerCall lookups per call and Ivr.StatusPerHour per caller
+-- number in an hour. Withheld numbers count together under ''.
+CREATE TABLE ivr_status_lookups (
+	id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+	call_id INT UNSIGNED NOT NULL,
+	caller VARCHAR(16) NOT NULL,
+	created_at DATETIME NOT NULL,
+	KEY ivr_status_lookups_call (call_id),
+	KEY ivr_status_lookups_caller (caller, created_at),
+	CONSTRAINT ivr_status_lookups_call FOREIGN KEY (call_id)
+		REFERENCES ivr_calls (id)
+) ENGINE=InnoDB;

@@ -57,7 +57,10 @@ if:Spots.From ?><?cs
   <p class="empty" id="areas-empty"><?cs var:L.Agent.Reports.Empty ?></p><?cs
   /if ?>
   <h2 id="clusters-title"><?cs var:L.Agent.Spots.ClustersTitle ?></h2>
-  <p class="hint"><?cs var:L.Agent.Spots.ClustersExplain ?></p>
+  <p class="hint"><?cs var:L.Agent.Spots.ClustersExplain ?></p><?cs
+  if:Spots.ClustersTotal ?>
+  <p class="notice" role="status" id="clusters-capped"><?cs var:L.Agent.Spots.CappedBefore ?> <bdi dir="ltr" class="shown"><?cs var:Spots.ClustersShown ?></bdi> <?cs var:L.Agent.Spots.CappedMiddle ?> <bdi dir="ltr" class="total"><?cs var:Spots.ClustersTotal ?></bdi> <?cs var:L.Agent.Spots.CappedAfter ?></p><?cs
+  /if ?>
   <figure class="chart map">
     <svg dir="ltr" id="spots-map" role="img" aria-labelledby="spots-map-title" viewBox="-10 -10 <?cs var:Spots.Map.Width + 20 ?> <?cs var:Spots.Map.Height + 40 ?>" width="100%" preserveAspectRatio="xMinYMin meet">
       <title id="spots-map-title"><?cs var:L.Agent.Spots.MapTitle ?></title>

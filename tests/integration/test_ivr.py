@@ -350,6 +350,86 @@ class StatusTest(unittest.TestCase):
         self.assertIn(text("en", "NotFound"), prompts(doc, "en"))
 
 
+class StatusLimitTest(unittest.TestCase):
+    """Nobody can walk the case numbers by phone: Ivr.StatusPerCall (3)
+    lookups per call and Ivr.StatusPerHour (10) per caller number, then
+    the caller is put through to an agent."""
+    PER_CALL, PER_HOUR = 3, 10
+
+    @classmethod
+    def setUpClass(cls):
+        set_hours("sun mon tue wed thu fri sat", "00:00-24:00")
+        config = stack._read_hdf(CONFIG)
+        assert (config["Ivr.StatusPerCall"], config["Ivr.StatusPerHour"]) == (
+            str(cls.PER_CALL), str(cls.PER_HOUR))
+        # Cases of a stranger: only their status is read out.
+        cls.numbers = [registered_case(new_phone()[4:]) for _ in range(2)]
+
+    def lookup(self, call, number, lang="en"):
+        """From the main menu: 1, then the number; returns the answer."""
+        doc = call.press("1")
+        self.assertIn(text(lang, "EnterCase"), prompts(doc, lang))
+        return call.press(number)
+
+    def assert_read(self, doc, number, lang="en"):
+        said = " ".join(prompts(doc, lang))
+        self.assertIn(spaced(number), said)
+        self.assertIn(stack.message(lang, "Status.registered"), said)
+
+    def assert_refused(self, call, doc, key, lang="en"):
+        said = prompts(doc, lang)
+        self.assertIn(text(lang, key), said)
+        self.assertNotIn(stack.message(lang, "Status.registered"), " ".join(said))
+        self.assertIsNotNone(doc.find("Dial"))
+        self.assertEqual(call.row()["outcome"], "transferred")
+
+    def lookups(self, caller):
+        return stack.count("ivr_status_lookups", "caller = @p1", caller)
+
+    def test_per_call(self):
+        for lang, withheld in (("en", False), ("ar", False), ("en", True)):
+            with self.subTest(lang=lang, withheld=withheld):
+                call = to_menu(lang, withheld=withheld)
+                before = self.lookups(call.caller)
+                unknown = stack.with_check_digit("9999999")
+                self.assert_read(self.lookup(call, self.numbers[0], lang), self.numbers[0], lang)
+                # A number that leads nowhere counts as well.
+                doc = self.lookup(call, unknown, lang)
+                self.assertIn(text(lang, "NotFound"), prompts(doc, lang))
+                self.assert_read(call.press(self.numbers[1]), self.numbers[1], lang)
+                self.assertEqual(self.lookups(call.caller) - before, self.PER_CALL)
+                doc = self.lookup(call, self.numbers[0], lang)
+                self.assert_refused(call, doc, "StatusLimitCall", lang)
+                self.assertIn("status:limit_call agent", call.row()["path"])
+                self.assertEqual(self.lookups(call.caller) - before, self.PER_CALL)
+                # A retried request gets the same answer and counts nothing.
+                again = call.replay()
+                self.assertEqual(again.status, 200)
+                self.assertEqual(again.text, call.last[2])
+                self.assertEqual(self.lookups(call.caller) - before, self.PER_CALL)
+
+    def test_per_caller_number_and_hour(self):
+        caller = new_phone()
+        made = 0
+        while made < self.PER_HOUR:
+            call = to_menu("en", caller=caller)
+            for _ in range(min(self.PER_CALL, self.PER_HOUR - made)):
+                self.assert_read(self.lookup(call, self.numbers[0]), self.numbers[0])
+                made += 1
+            call.end()
+        self.assertEqual(self.lookups(caller), self.PER_HOUR)
+        call = to_menu("en", caller=caller)
+        doc = self.lookup(call, self.numbers[1])
+        self.assert_refused(call, doc, "StatusLimitHour")
+        self.assertIn("status:limit_hour agent", call.row()["path"])
+        # Another number still may; an hour later this one may again.
+        self.assert_read(self.lookup(to_menu("en"), self.numbers[1]), self.numbers[1])
+        stack.sql("UPDATE ivr_status_lookups SET created_at = created_at - INTERVAL 61 MINUTE"
+                  " WHERE caller = @p1", caller)
+        self.assert_read(self.lookup(to_menu("en", caller=caller), self.numbers[1]),
+                         self.numbers[1])
+
+
 class VoiceComplaintTest(unittest.TestCase):
     def recording_url(self):
         return "https://api.example.invalid/Recordings/RE" + random_bytes.token_hex(16)

@@ -76,6 +76,25 @@ class SendTest(unittest.TestCase):
         self.assertEqual(mailsink.row(row_id)["status"], "sent")
         self.assertEqual(len(mailsink.messages_to(to, 1)), 1)
 
+    def test_recipient_with_line_break_fails_for_good(self):
+        """mail_outbox.to_addr is checked again before sending: a CR or
+        LF in it would add an SMTP command. Such a row fails for good on
+        its first attempt and the next row is still sent."""
+        victim, evil, good = unique_address(), unique_address("evil"), unique_address()
+        bad_id = mailsink.queue("%s>\r\nRCPT TO:<%s" % (victim, evil), "Injected", "x")
+        good_id = mailsink.queue(good, "After the bad one", "y")
+        self.assertEqual(mailsink.run_sender(), 0)
+        # Not mailsink.row: the client prints the CR of to_addr as is.
+        self.assertEqual(stack.sql("SELECT status, attempts, last_error FROM mail_outbox"
+                                   " WHERE id = @p1", bad_id),
+                         [["failed", "1",
+                           "not sent: the recipient is not a valid e-mail address"]])
+        self.assertEqual(mailsink.row(good_id)["status"], "sent")
+        self.assertEqual(len(mailsink.messages_to(good, 1)), 1)
+        for message in mailsink.messages():
+            self.assertNotIn(evil, message.as_string())
+            self.assertNotIn(victim, str(message["To"]))
+
     def test_help_and_bad_options(self):
         command = os.path.join(stack.TOP, "bin", "tawasul-mail-send")
         out = subprocess.run([command, "--help"], capture_output=True, text=True)

@@ -6,7 +6,9 @@ answers this module submitted."""
 import collections
 import csv
 import datetime
+import base64
 import hashlib
+import hmac
 import html
 import io
 import random
@@ -31,6 +33,21 @@ def local_time(**delta):
 
 def unique(text):
     return "%s %d-%d" % (text, random.randrange(1000000), next(_serial))
+
+
+def mobile_voter(phone):
+    """The voter hash lib/polls.c stores for a confirmed number:
+    hex HMAC-SHA256 under Secrets.Key of "poll-mobile" NUL number."""
+    return hmac.new(stack.secret().encode(), b"poll-mobile\0" + phone.encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def code_hash(poll_id, phone, code):
+    """The stored form of an SMS code, as tw_poll_code_hash makes it."""
+    mac = hmac.new(stack.secret().encode(),
+                   b"poll-code\0" + ("%s:%s:%s" % (poll_id, phone, code)).encode(),
+                   hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
 def poll_form(kind="poll", questions=None, **values):
@@ -410,6 +427,29 @@ class VoteTest(unittest.TestCase):
             self.assertNotIn(html.escape(note), last.text)
         self.check_csv(poll_id, qs, expected, answered, texts)
 
+    def test_csv_defuses_formulas(self):
+        """Free texts that a spreadsheet would run, whole or after a ';'
+        or ',', come out quoted with an apostrophe in front; every cell
+        of the export is quoted."""
+        poll_id, qs = self.make()
+        single, multiple, scale, text = qs
+        notes = ["x;=1+1;y", "=HYPERLINK(\"http://192.0.2.1\")", "ok, @SUM(A1)",
+                 "-5 stars", unique("plain; fine, thanks")]
+        for note in notes:
+            browser, page = resident(poll_id)
+            response = post_answers(browser, page, poll_id,
+                                    {"q%s" % single["id"]: single["choices"][0][0],
+                                     "q%s" % multiple["id"]: multiple["choices"][0][0],
+                                     "q%s" % scale["id"]: "3", "q%s" % text["id"]: note})
+            self.assertEqual(response.status, 200)
+        body = self.admin.get("/agent/polls/results/%s?format=csv" % poll_id).body.decode("utf-8")
+        rows = list(csv.reader(io.StringIO(body[1:])))
+        got = [r[3] for r in rows if r[2] == "text"]
+        self.assertEqual(got, ["'" + n for n in notes[:4]] + [notes[4]])
+        for line in body[1:].split("\r\n")[:-1]:
+            self.assertTrue(line.startswith('"') and line.endswith('"'), line)
+        self.assertIn('"\'x;=1+1;y"', body)
+
     def check_csv(self, poll_id, qs, expected, answered, texts):
         single, multiple, scale, text = qs
         response = self.admin.get("/agent/polls/results/%s?format=csv" % poll_id)
@@ -714,22 +754,27 @@ class SmsCodeTest(unittest.TestCase):
         self.assertEqual(stack.form_value(response, self.field), self.choices[0])
         self.assertEqual(stack.sql("SELECT attempts FROM poll_codes WHERE mobile = @p1",
                                    phone), [["1"]])
-        voter = hashlib.sha256(("mobile:" + phone).encode()).hexdigest()
+        voter = mobile_voter(phone)
+        self.assertNotEqual(voter, hashlib.sha256(("mobile:" + phone).encode()).hexdigest())
         self.assertEqual(stack.count("poll_responses", "voter_hash = @p1", voter), 0)
         response = self.vote(browser, response, phone, stack.arabic_indic(code), lang="ar")
         self.assertEqual(response.status, 200)
         self.assertIn('id="poll-thanks"', response.text)
         self.assertEqual(stack.count("poll_responses", "poll_id = @p1 AND voter_hash = @p2",
                                      self.poll_id, voter), 1)
-        # The number has answered: no new code, and no second vote from
-        # another browser.
+        # The number has answered: the page answers as for any number,
+        # the SMS says that no code is needed, and the used code gives
+        # no second vote from another browser.
         other = stack.Browser()
         again = self.request_code(other, phone)
-        self.assertEqual(again.status, 409)
-        self.assertEqual(stack.form_error(again), stack.message("en", "Polls.AlreadyAnswered"))
-        self.assertEqual(len(stack.outbox_rows("to_number = @p1", phone)), 1)
+        self.assertEqual(again.status, 200)
+        self.assertIn('id="code-sent"', again.text)
+        self.assertEqual(len(stack.outbox_rows("to_number = @p1", phone)), 2)
+        self.assertEqual(stack.run_sender(), 0)
+        self.assertEqual(test_sms.messages_at(phone, 2)[-1]["text"],
+                         stack.message("en", "Sms.PollAnswered"))
         second = self.vote(other, other.get("/en/track"), phone, code, choice=1)
-        self.assertEqual(second.status, 409)
+        self.assertEqual(second.status, 422)
         self.assertEqual(stack.count("poll_responses", "voter_hash = @p1", voter), 1)
 
     def test_tries_and_expiry(self):
@@ -755,8 +800,54 @@ class SmsCodeTest(unittest.TestCase):
                          stack.message("en", "Polls.CodeExpired"))
         self.assertEqual(stack.count("poll_responses", "poll_id = @p1 AND voter_hash = @p2",
                                      self.poll_id,
-                                     hashlib.sha256(("mobile:" + phone).encode()).hexdigest()),
+                                     mobile_voter(phone)),
                          0)
+
+    def test_answered_number_looks_like_any_other(self):
+        """A stranger learns nothing about whether a number voted: the
+        code request and a vote with a wrong code answer the same for a
+        number that has answered and one that has not, and the hourly
+        limit applies to both. Only a right code shows the 409."""
+        # A poll of its own: the codes of this test alone would use most
+        # of the shared poll's limit per address.
+        self.poll_id = create(self.admin, poll_form(require_mobile="1"))
+        question = questions(self.poll_id)[0]
+        self.field = "q%s" % question["id"]
+        self.choices = [c[0] for c in question["choices"]]
+        voted, fresh = test_sms.new_phone(), test_sms.new_phone()
+        stack.sql("INSERT INTO poll_responses (poll_id, voter_hash, client_addr, lang,"
+                  " created_at) VALUES (@p1, @p2, '192.0.2.7', 'en', UTC_TIMESTAMP())",
+                  self.poll_id, mobile_voter(voted))
+        pages = {}
+        for phone in (voted, fresh):
+            browser = stack.Browser()
+            page = self.request_code(browser, phone)
+            self.assertEqual(page.status, 200, phone)
+            self.assertIn('id="code-sent"', page.text)
+            self.assertIsNone(stack.form_error(page))
+            wrong = self.vote(browser, page, phone, "000000")
+            self.assertEqual(wrong.status, 422)
+            self.assertEqual(stack.field_error(wrong, "code"),
+                             stack.message("en", "Polls.CodeWrong"))
+            for _ in range(2):
+                self.assertEqual(self.request_code(browser, phone).status, 200)
+            limited = self.request_code(browser, phone)
+            self.assertEqual(limited.status, 429)
+            self.assertEqual(stack.form_error(limited), stack.message("en", "Polls.CodeLimit"))
+            self.assertEqual(len(stack.outbox_rows("to_number = @p1", phone)), 3)
+            pages[phone] = (browser, page)
+        kinds = {r["kind"] for r in stack.outbox_rows("to_number = @p1", voted)}
+        self.assertEqual(kinds, {"poll_code"})
+        # With a right code the holder of the number is told.
+        stack.sql("UPDATE poll_codes SET code_hash = @p1, attempts = 0 WHERE id ="
+                  " (SELECT id FROM (SELECT MAX(id) AS id FROM poll_codes WHERE"
+                  " poll_id = @p2 AND mobile = @p3) AS latest)",
+                  code_hash(self.poll_id, voted, "424242"), self.poll_id, voted)
+        browser, page = pages[voted]
+        response = self.vote(browser, page, voted, "424242")
+        self.assertEqual(response.status, 409)
+        self.assertEqual(stack.form_error(response), stack.message("en", "Polls.AlreadyAnswered"))
+        self.assertEqual(stack.count("poll_responses", "voter_hash = @p1", mobile_voter(voted)), 1)
 
     def test_code_limits_and_bad_input(self):
         phone = test_sms.new_phone()

@@ -6,6 +6,9 @@ services table, not from copies of the seed."""
 import html
 import os
 import re
+import subprocess
+import threading
+import time
 import unittest
 
 import stack
@@ -525,6 +528,92 @@ class EditTest(unittest.TestCase):
                             self.assertEqual(stack.form_value(page, name), value)
                     self.assertEqual((stack.count("services"),
                                       stack.count("service_history")), counts)
+
+    def test_rank_taken_at_the_same_moment(self):
+        """Two saves of one free IVR rank at once: both pass the check
+        before the write, and the second write hits the unique key. It
+        must get the 422 "taken" message with its text kept, not a 500.
+        A transaction of another client holds the rank uncommitted until
+        the request waits on its lock, which makes the race certain."""
+        free = stack.sql("SELECT MIN(n) FROM (SELECT 1 n UNION SELECT 2 UNION SELECT 3"
+                         " UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7"
+                         " UNION SELECT 8 UNION SELECT 9) d WHERE n NOT IN"
+                         " (SELECT ivr_rank FROM services WHERE ivr_rank IS NOT NULL)")[0][0]
+        self.assertNotEqual(free, "NULL", "no free IVR rank to race for")
+        first, response = self.create()
+        self.assertEqual(response.status, 303)
+        second, response = self.create()
+        self.assertEqual(response.status, 303)
+        fields = self.edit_fields(second)
+        fields["ivr_rank"] = free
+        fields["name_en"] = "Typed while racing"
+        before = service(second)
+        other = subprocess.Popen(
+            ["mariadb", "--no-defaults", "-S", stack.SOCKET, "-u", "root", "-N", "-B",
+             "tawasul"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        try:
+            other.stdin.write(("BEGIN; UPDATE services SET ivr_rank = %d WHERE code = '%s';\n"
+                               % (int(free), first)).encode())
+            other.stdin.flush()
+            for _ in range(600):
+                if stack.sql("SELECT COUNT(*) FROM information_schema.INNODB_TRX"
+                             " WHERE trx_rows_modified > 0")[0][0] != "0":
+                    break
+                time.sleep(0.05)
+            result = {}
+            post = threading.Thread(target=lambda: result.update(page=self.admin.post(
+                "/agent/services/%s/edit" % second, fields)))
+            post.start()
+            waited = False
+            for _ in range(600):
+                waited = stack.sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+                                   " WHERE INFO LIKE 'UPDATE services SET directorate_id%'"
+                                   )[0][0] != "0"
+                if waited or not post.is_alive():
+                    break
+                time.sleep(0.05)
+            self.assertTrue(waited, "the save never waited on the held rank: %s"
+                            % (result["page"].status if "page" in result else "running"))
+            other.stdin.write(b"COMMIT;\n")
+            other.stdin.close()
+            other.wait()
+            post.join()
+            page = result["page"]
+            self.assertEqual(page.status, 422)
+            self.assertEqual(stack.field_error(page, "ivr_rank"),
+                             stack.message("en", "Directory.Edit.RankTaken"))
+            self.assertEqual(stack.form_value(page, "name_en"), "Typed while racing")
+            self.assertEqual(service(second), before)
+            self.assertEqual(len(history(second)), 1)
+        finally:
+            if other.poll() is None:
+                other.kill()
+            stack.sql("UPDATE services SET ivr_rank = NULL WHERE code IN (@p1, @p2)",
+                      first, second)
+
+    def test_edit_route_never_creates(self):
+        """POST /agent/services/CODE/edit saves a stored service only: an
+        unknown code is 404 whatever the version, and version 0 of a
+        stored one is refused with the form kept."""
+        code = new_code()
+        for version in ("0", "1", ""):
+            with self.subTest(version=version):
+                fields = valid_service(csrf=self.admin.csrf, version=version)
+                before = stack.count("services")
+                page = self.admin.post("/agent/services/%s/edit" % code, fields)
+                self.assertEqual(page.status, 404)
+                self.assertIsNone(service(code))
+                self.assertEqual(stack.count("services"), before)
+        stored, response = self.create()
+        fields = self.edit_fields(stored)
+        fields["version"] = "0"
+        fields["fees_en"] = "Typed fee"
+        page = self.admin.post("/agent/services/%s/edit" % stored, fields)
+        self.assertEqual(page.status, 422)
+        self.assertEqual(stack.form_error(page),
+                         stack.message("en", "Directory.Edit.NoVersion"))
+        self.assertEqual(stack.form_value(page, "fees_en"), "Typed fee")
+        self.assertEqual(len(history(stored)), 1)
 
     def test_bad_edit_keeps_form_and_version(self):
         code, response = self.create()

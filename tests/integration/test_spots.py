@@ -272,6 +272,7 @@ class SpotsTest(unittest.TestCase):
             ("min=0", "min", "Agent.Spots.BadMin"),
             ("min=2.5", "min", "Agent.Spots.BadMin"),
             ("cell=10", "cell", "Agent.Spots.BadCell"),
+            ("cell=50", "cell", "Agent.Spots.BadCell"),
             ("cell=abc", "cell", "Err.Number"),
             ("category=no_such", "category", "Err.Choice"),
             ("directorate=no_such", "directorate", "Err.Choice"),
@@ -304,3 +305,62 @@ class SpotsTest(unittest.TestCase):
         self.assertEqual({r["category"] for r in rows}, {"light_out"})
         page = head.get("/agent/reports/spots?%s" % self.period)
         self.assertIn('id="report-scoped"', page.text)
+
+
+class ManyClustersTest(unittest.TestCase):
+    """A period where nearly every case is its own cluster: the page lists
+    and draws only the largest CLUSTERS_SHOWN and says how many there
+    are, and the CSV keeps them all."""
+    SHOWN = 200  # CLUSTERS_SHOWN of cgi-bin/agent-spots.c
+    EXTRA = 7
+
+    @classmethod
+    def setUpClass(cls):
+        cls.supervisor = stack.StaffBrowser("supervisor")
+        start = free_period()
+        cls.period = "from=%s&to=%s" % (start, start + datetime.timedelta(days=DAYS - 1))
+        seed = stack.file_case("pothole", wilayat="seeb", lat="", lon="")
+        created = datetime.datetime.combine(start, datetime.time(9)) - MUSCAT
+        columns = ", ".join(r[0] for r in stack.sql(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema ="
+            " DATABASE() AND table_name = 'cases' AND column_name NOT IN"
+            " ('id', 'number', 'form_token', 'lat', 'lon', 'created_at')"))
+        cls.total = cls.SHOWN + cls.EXTRA
+        # Copies of one case, one in each 0.01 degree (about 1 km) square,
+        # so that no two touch at a 300 m cell. Real case numbers never
+        # start with zero (lib/casenum.c), these do.
+        base = random.randrange(0, 9000000)
+        stack.sql(
+            "INSERT INTO cases (%s, number, lat, lon, created_at)"
+            " WITH RECURSIVE seq (n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq"
+            " WHERE n < @p3 - 1)"
+            " SELECT %s, CONCAT('0', LPAD(@p2 + n, 7, '0')), 22.5 + (n DIV 30) * 0.01,"
+            " 57.8 + (n MOD 30) * 0.01, @p4 FROM cases, seq WHERE number = @p1"
+            % (columns, columns), seed, base, cls.total, created)
+        # The seed itself joins the first copy: the largest cluster has
+        # two cases.
+        stack.sql("UPDATE cases SET lat = 22.5001, lon = 57.8001, created_at = @p2"
+                  " WHERE number = @p1", seed, created)
+
+    def test_page_capped_csv_complete(self):
+        page = self.supervisor.get("/agent/reports/spots?%s&min=1&cell=300" % self.period)
+        self.assertEqual(page.status, 200)
+        table = page.text.split('id="clusters"')[1].split("</table>")[0]
+        rows = re.findall(r'<tr data-key="(\d+)">', table)
+        self.assertEqual(rows, [str(i + 1) for i in range(self.SHOWN)])
+        svg = page.text.split('id="spots-map"')[1].split("</svg>")[0]
+        self.assertEqual(len(re.findall(r"<circle ", svg)), self.SHOWN)
+        self.assertEqual(stack.attribute(page, "clusters-capped", "role"), "status")
+        notice = re.search(r'id="clusters-capped">(.*?)</p>', page.text, re.S).group(1)
+        self.assertIn('class="shown">%d<' % self.SHOWN, notice)
+        self.assertIn('class="total">%d<' % self.total, notice)
+        first = re.search(r'<tr data-key="1">.*?<td class="count">(\d+)</td>', table, re.S)
+        self.assertEqual(first.group(1), "2")
+        rows = csv_rows(self.supervisor.get(
+            "/agent/reports/spots?%s&min=1&cell=300&format=csv&table=clusters" % self.period))
+        self.assertEqual(len(rows), self.total)
+        self.assertEqual(sum(int(r["cases"]) for r in rows), self.total + 1)
+        few = self.supervisor.get("/agent/reports/spots?%s&min=2&cell=300" % self.period)
+        self.assertNotIn('id="clusters-capped"', few.text)
+        table = few.text.split('id="clusters"')[1].split("</table>")[0]
+        self.assertEqual(len(re.findall(r'<tr data-key="', table)), 1)

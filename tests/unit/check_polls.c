@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <check.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "tawasul.h"
 
@@ -252,6 +254,32 @@ START_TEST(test_voter_cookie)
 }
 END_TEST
 
+/* The voter hash of a number is keyed: HMAC-SHA256 of "poll-mobile",
+ * NUL and the number under the secret, in hex; no longer the plain
+ * SHA-256 of "mobile:" and the number, which anyone could recompute. */
+START_TEST(test_mobile_hash)
+{
+	static const char msg[] = "poll-mobile\0+96891234567";
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
+	char want[65], hash[65], other[65], plain[65];
+
+	HMAC(EVP_sha256(), "secret", 6, (const unsigned char *)msg,
+	    sizeof msg - 1, mac, &maclen);
+	ck_assert_uint_eq(maclen, 32);
+	for (unsigned int i = 0; i < maclen; i++)
+		snprintf(want + 2 * i, 3, "%02x", mac[i]);
+	tw_poll_mobile_hash("secret", "+96891234567", hash);
+	ck_assert_str_eq(hash, want);
+	tw_poll_mobile_hash("other", "+96891234567", other);
+	ck_assert_str_ne(hash, other);
+	tw_poll_mobile_hash("secret", "+96891234568", other);
+	ck_assert_str_ne(hash, other);
+	tw_sha256_hex("mobile:+96891234567", 19, plain);
+	ck_assert_str_ne(hash, plain);
+}
+END_TEST
+
 START_TEST(test_code)
 {
 	char code[TW_POLL_CODE_LEN + 1], a[44], b[44];
@@ -334,6 +362,7 @@ polls_suite(void)
 	tcase_add_loop_test(tc, test_time_utc_rejects, 0, NCASES(times_bad));
 	tcase_add_test(tc, test_split_lines);
 	tcase_add_test(tc, test_voter_cookie);
+	tcase_add_test(tc, test_mobile_hash);
 	tcase_add_test(tc, test_code);
 	tcase_add_test(tc, test_kind_names);
 	tcase_add_loop_test(tc, test_poll_rights, 0, NCASES(poll_rights));

@@ -247,6 +247,41 @@ START_TEST(test_replace_substitutes)
 }
 END_TEST
 
+/* CSV cells: always quoted, and text that a spreadsheet would run as
+ * a formula, at the start or after a ';' or ',', gets an apostrophe. */
+static const struct {
+	const char *value, *cell;
+} csv_cases[] = {
+	{ "", "\"\"" },
+	{ "plain", "\"plain\"" },
+	{ "say \"hi\", ok", "\"say \"\"hi\"\", ok\"" },
+	{ "=1+1", "\"'=1+1\"" },
+	{ "+968", "\"'+968\"" },
+	{ "-2", "\"'-2\"" },
+	{ "@SUM(A1)", "\"'@SUM(A1)\"" },
+	{ "\tx", "\"'\tx\"" },
+	{ "\rx", "\"'\rx\"" },
+	{ "x;=1+1;y", "\"'x;=1+1;y\"" },
+	{ "x, =HYPERLINK(1)", "\"'x, =HYPERLINK(1)\"" },
+	{ "a;b,c", "\"a;b,c\"" },
+	{ "1+1=2", "\"1+1=2\"" },
+	{ "a;", "\"a;\"" },
+	{ "line\nbreak", "\"line\nbreak\"" },
+	{ "\xd8\xb4\xd8\xa7\xd8\xb1\xd8\xb9",
+	    "\"\xd8\xb4\xd8\xa7\xd8\xb1\xd8\xb9\"" },
+};
+
+START_TEST(test_csv_cell_quotes_and_defuses)
+{
+	STRING out;
+
+	string_init(&out);
+	tw_csv_cell(&out, csv_cases[_i].value);
+	ck_assert_str_eq(out.buf ? out.buf : "", csv_cases[_i].cell);
+	string_clear(&out);
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -271,6 +306,11 @@ text_suite(void)
 	tcase_add_loop_test(tc, test_clean_keeps_text, 0, NCASES(clean_good));
 	tcase_add_loop_test(tc, test_clean_removes_controls, 0,
 	    NCASES(clean_bad));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("csv");
+	tcase_add_loop_test(tc, test_csv_cell_quotes_and_defuses, 0,
+	    NCASES(csv_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("replace");
