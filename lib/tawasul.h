@@ -1097,7 +1097,8 @@ enum tw_attach_problem {
 	TW_ATTACH_TYPE, /* not JPEG, PNG, HEIC or PDF by its bytes */
 	TW_ATTACH_UNDECODABLE, /* the type's decoder or check failed */
 	TW_ATTACH_PIXELS, /* a photo of more than Attach.MaxPixels */
-	TW_ATTACH_NOMEM /* out of memory or libvips failed to start */
+	TW_ATTACH_NOMEM, /* out of memory or libvips failed to start */
+	TW_ATTACH_ACTIVE /* a PDF that names scripts or actions */
 };
 
 /* The Attach section of the configuration. */
@@ -1481,5 +1482,8 @@ void tw_spots_clusters_free(struct tw_spot_cluster *, size_t n);
 enum tw_err tw_spots_load(struct tw_db *, const struct tw_spots_query *,
     enum tw_lang, struct tw_spots **);
 void tw_spots_free(struct tw_spots *);
+
+/* attach.c: hardening of uploads. */
+int tw_attach_pdf_active(const unsigned char *, size_t);
 
 #endif
