@@ -567,10 +567,9 @@ mark_nul_fields(struct tw_req *req)
 	}
 }
 
-/* The most fields a request may carry, unless Site.MaxFields says
- * otherwise. ClearSilver takes time that grows with the square of the
- * number of fields of one name, so the count is checked before it
- * parses anything. */
+/* The maximum number of fields of a request when Site.MaxFields is
+ * not set. ClearSilver's time grows with the square of the number of
+ * fields of one name, so the count is checked before it parses. */
 #define MAX_FIELDS 300
 
 /* Returns the number of fields of an urlencoded string: its non-empty
@@ -648,51 +647,64 @@ multipart_boundary(const char *type, char out[71])
 
 /*
  * Copies the value of the parameter attr ("name" or "filename") of a
- * Content-Disposition header line into out. Returns 1 when found, 0
- * when not, -1 when it is too long for out.
+ * Content-Disposition header line into out. The parameters are read in
+ * order, quoted values whole, so a quoted value cannot hide another
+ * parameter. Returns 1 when found, 0 when not, -1 when the line is
+ * malformed or the value too long for out.
  */
 static int
 disposition_param(const char *line, size_t len, const char *attr, char *out,
     size_t outsz)
 {
-	size_t alen = strlen(attr);
+	const char *p = memchr(line, ';', len), *end = line + len;
 
-	for (size_t i = 0; i + alen + 1 < len; i++) {
-		size_t n;
+	while (p != NULL && p < end) {
+		const char *key, *value;
+		size_t klen, vlen;
 
-		if (line[i] != ';' && line[i] != ' ' && line[i] != '\t')
+		p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		key = p;
+		while (p < end && *p != '=' && *p != ';')
+			p++;
+		klen = (size_t)(p - key);
+		if (p == end || *p == ';')
 			continue;
-		if (strncasecmp(line + i + 1, attr, alen) != 0 ||
-		    line[i + 1 + alen] != '=')
-			continue;
-		i += alen + 2;
-		if (i < len && line[i] == '"') {
-			const char *q = memchr(line + i + 1, '"', len - i - 1);
-
-			if (q == NULL)
+		value = ++p;
+		if (p < end && *p == '"') {
+			value = ++p;
+			while (p < end && *p != '"')
+				p += *p == '\\' && p + 1 < end ? 2 : 1;
+			if (p >= end)
 				return -1;
-			n = (size_t)(q - (line + i + 1));
-			i++;
+			vlen = (size_t)(p - value);
+			p++;
 		} else {
-			n = 0;
-			while (i + n < len && line[i + n] != ';')
-				n++;
+			while (p < end && *p != ';')
+				p++;
+			vlen = (size_t)(p - value);
 		}
-		if (n >= outsz)
-			return -1;
-		memcpy(out, line + i, n);
-		out[n] = '\0';
-		return 1;
+		if (klen == strlen(attr) && strncasecmp(key, attr, klen) == 0) {
+			if (vlen >= outsz)
+				return -1;
+			memcpy(out, value, vlen);
+			out[vlen] = '\0';
+			return 1;
+		}
+		p = memchr(p, ';', end - p);
 	}
 	return 0;
 }
 
 /*
- * Checks a multipart/form-data body before ClearSilver reads it: at most
- * max_fields parts; every part names a field; no name contains a '.'
- * (ClearSilver would store "a.FileHandle" as part of field a) or comes
- * twice (ClearSilver would keep one silently); no text value contains
- * a NUL byte (it would be cut there). Returns 0, or -1 with a reason.
+ * Checks a multipart/form-data body before ClearSilver reads it. The
+ * body may have at most max_fields parts, and each part must name a
+ * field. A name must not contain a '.', because ClearSilver would store
+ * "a.FileHandle" inside field a, and must not come twice, because
+ * ClearSilver would keep one value silently. A text value must not
+ * contain a NUL byte, where ClearSilver would cut it. Returns 0, or -1
+ * with the reason in *why.
  */
 static int
 check_multipart(const char *body, size_t len, const char *boundary,
@@ -805,7 +817,7 @@ read_form_body(struct tw_req *req, long length)
 
 /*
  * Checks the query string and the body of a request before ClearSilver
- * parses them. Returns NULL, or the reason to refuse the request with
+ * parses them. Returns NULL, or the reason to reject the request with
  * 400.
  */
 static const char *

@@ -2,8 +2,8 @@
 it: the number of fields (Site.MaxFields, 300 by default), the size of
 a body that is not a file upload, and the boundary of a multipart body.
 
-Each refused request must get a 400 (or 413) and a line in the log that
-says why, and must not bring a worker down."""
+Each rejected request must get a 400 (or 413) and a log line with the
+reason, and must not bring a worker down."""
 import glob
 import os
 import re
@@ -42,7 +42,7 @@ def parts(names, boundary="tw-limits"):
 
 class FieldCountTest(unittest.TestCase):
 
-    def test_repeated_urlencoded_fields_refused_on_every_route(self):
+    def test_repeated_urlencoded_fields_rejected_on_every_route(self):
         body = b"&".join([b"a="] * (MAX_FIELDS + 1))
         for path in ROUTES:
             before = log_count(r"rejected: too many fields in the body")
@@ -59,12 +59,12 @@ class FieldCountTest(unittest.TestCase):
         self.assertNotEqual(response.status, 400)
         self.assertEqual(log_count(r"rejected: too many fields"), before)
 
-    def test_repeated_query_fields_refused(self):
+    def test_repeated_query_fields_rejected(self):
         query = "&".join(["q=x"] * (MAX_FIELDS + 1))
         response = stack.Browser().get("/en/complaints?" + query)
         self.assertEqual(response.status, 400)
 
-    def test_many_multipart_parts_refused(self):
+    def test_many_multipart_parts_rejected(self):
         before = log_count(r"rejected: too many parts")
         response = stack.Browser().request(
             "POST", UPLOAD, body=parts(["f%d" % i for i in range(MAX_FIELDS + 1)]),
@@ -72,7 +72,7 @@ class FieldCountTest(unittest.TestCase):
         self.assertEqual(response.status, 400)
         self.assertEqual(log_count(r"rejected: too many parts"), before + 1)
 
-    def test_repeated_multipart_parts_refused(self):
+    def test_repeated_multipart_parts_rejected(self):
         before = log_count(r"rejected: a field name given twice")
         response = stack.Browser().request(
             "POST", UPLOAD, body=parts(["description"] * 20000),
@@ -99,7 +99,7 @@ class BodySizeTest(unittest.TestCase):
 
 class BoundaryTest(unittest.TestCase):
 
-    def test_multipart_without_boundary_refused(self):
+    def test_multipart_without_boundary_rejected(self):
         for content_type in ("multipart/form-data", "multipart/form-data; boundary=",
                              'multipart/form-data; boundary=""',
                              "multipart/form-data; boundary=" + "b" * 71,
@@ -110,8 +110,8 @@ class BoundaryTest(unittest.TestCase):
             self.assertEqual(response.status, 400, content_type)
 
     def test_no_boundary_after_upload_does_not_crash_worker(self):
-        # ClearSilver kept the boundary of the last upload and read it
-        # again for a request without one, which crashed the worker.
+        # A request without a boundary after an upload crashed the
+        # worker (SIGSEGV) in ClearSilver's multipart parser.
         portal_log = os.path.join(stack.VAR, "log", "portal.log")
 
         def exits():
@@ -133,11 +133,11 @@ class BoundaryTest(unittest.TestCase):
                 headers={"Content-Type": "multipart/form-data"})
             statuses.append((first.status, bad.status))
         self.assertEqual(exits(), before)
-        # No CSRF field: the handler refuses the upload, storing nothing.
+        # No CSRF field: the handler rejects the upload, storing nothing.
         self.assertEqual(statuses, [(403, 400)] * 10)
         self.assertEqual(stack.Browser().get("/en/").status, 200)
 
-    def test_body_without_its_boundary_refused(self):
+    def test_body_without_its_boundary_rejected(self):
         response = stack.Browser().request(
             "POST", UPLOAD, body=parts(["name"], boundary="other"),
             headers={"Content-Type": "multipart/form-data; boundary=tw-limits"})

@@ -574,6 +574,16 @@ class HardeningTest(RequestTestCase):
                  ' filename="x.png"\r\nContent-Type: image/png', png)]
         self.assert_refused(make)
 
+    def test_name_hidden_in_quoted_filename(self):
+        # The filename's quoted text must not be read as the part's name.
+        png = photos().read("map.png")
+
+        def make(fields):
+            return self.text_parts(fields) + [
+                ('Content-Disposition: form-data; filename="a; name=file2";'
+                 ' name="description.FileHandle"', png)]
+        self.assert_refused(make)
+
     def test_repeated_file_part(self):
         def make(fields):
             return self.text_parts(fields) + [
