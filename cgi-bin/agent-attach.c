@@ -1,9 +1,10 @@
 /*
  * agent-attach.c: downloads of the files attached to cases.
  *
- * Files are served only to logged-in staff who may see the case, always
- * as downloads with the type the upload check decided and nosniff, so a
- * browser never runs or renders a resident's file as part of the site.
+ * Files are served only to logged-in staff who may see the case and
+ * residents' personal data, always as downloads with the type the upload
+ * check decided and nosniff, so a browser never runs or renders a
+ * resident's file as part of the site.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +80,9 @@ serve(struct tw_req *req, int thumb)
 	if ((err = tw_attachment_find(req->app->db, id, &a)) != TW_OK)
 		return err == TW_ERR_NOTFOUND ? tw_render_error(req, 404) : err;
 	snprintf(req->case_number, sizeof req->case_number, "%s", a->number);
-	if (!tw_can(&req->staff, TW_ACT_VIEW, a->directorate_id)) {
+	/* A resident's files are personal data, like the name. */
+	if (!tw_can(&req->staff, TW_ACT_VIEW, a->directorate_id) ||
+	    !tw_can(&req->staff, TW_ACT_PERSONAL, a->directorate_id)) {
 		tw_attachment_free(a);
 		return tw_render_error(req, 403);
 	}
@@ -102,8 +105,8 @@ serve(struct tw_req *req, int thumb)
 /*
  * GET /agent/attachments/ID: the file attached to a case, as a
  * download. 200; 303 to the login page without a session; 403 when the
- * staff member may not see the case; 404 for an unknown id. Changes
- * nothing.
+ * staff member may not see the case or residents' personal data; 404 for an
+ * unknown id. Changes nothing.
  */
 enum tw_err
 attachment_download(struct tw_req *req)

@@ -622,6 +622,33 @@ queue(struct tw_req *req)
 	return tw_render(req, status, "agent_queue.cs");
 }
 
+/*
+ * Removes what a resident sent with a service request, the values of
+ * its fields and its files, from the case page of a role that may not
+ * see personal data, and says how many files there are.
+ */
+static enum tw_err
+hide_request_details(struct tw_req *req)
+{
+	int files = 0;
+	char n[24], *note;
+
+	for (HDF *c = hdf_get_child(req->hdf, "Case.Attachments"); c != NULL;
+	     c = hdf_obj_next(c))
+		files++;
+	hdf_remove_tree(req->hdf, "Case.Attachments");
+	hdf_remove_tree(req->hdf, "Case.Fields");
+	if (hdf_get_value(req->hdf, "Case.Service.Code", NULL) == NULL)
+		return TW_OK;
+	snprintf(n, sizeof n, "%d", files);
+	if ((note = tw_str_replace(tw_req_string(req, "Agent.Request.Hidden"),
+	         "{n}", n)) == NULL)
+		return TW_ERR_NOMEM;
+	hdf_set_value(req->hdf, "Case.RequestHidden", note);
+	free(note);
+	return TW_OK;
+}
+
 /* Renders the case page for number with the given status. */
 static enum tw_err
 render_case(struct tw_req *req, const char *number, int status)
@@ -637,6 +664,8 @@ render_case(struct tw_req *req, const char *number, int status)
 	if (err == TW_OK)
 		err = tw_svcrequest_case_fill(req->app->db, number, req->lang,
 		    req->hdf);
+	if (err == TW_OK && !tw_can(&req->staff, TW_ACT_PERSONAL, 0))
+		err = hide_request_details(req);
 	if (err == TW_OK)
 		err = tw_refdata_fill(req->app->db, req->hdf, req->lang);
 	/* The phone-line calls about the case show the callers' numbers. */

@@ -56,6 +56,7 @@ static const char *const file_messages[] = {
 	[TW_ATTACH_TYPE] = "Request.Err.FileType",
 	[TW_ATTACH_UNDECODABLE] = "Request.Err.FileUndecodable",
 	[TW_ATTACH_PIXELS] = "Request.Err.FilePixels",
+	[TW_ATTACH_ACTIVE] = "Request.Err.FileActive",
 };
 
 /* The state of one request of the form, freed by request_free. */
@@ -487,7 +488,10 @@ service_request_post(struct tw_req *req)
 	has_coords =
 	    tw_form_coords(&r.form, &req->app->config->area, &lat, &lon);
 	check_service_fields(req, &r);
-	check_files(req, &r);
+	/* Photos cost seconds to decode: only a post with a valid CSRF
+	 * field and form token gets its files read. */
+	if (status == 0)
+		check_files(req, &r);
 	if (r.nomem)
 		err = TW_ERR_NOMEM;
 	else if (r.form.nerrors > 0)

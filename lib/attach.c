@@ -6,7 +6,8 @@
  * libvips, turned upright from their EXIF orientation tag and saved again
  * without any metadata, so GPS positions and camera details never reach
  * the disk; HEIC photos are saved as JPEG. A PDF is stored as sent once
- * its header and trailer are found. Files are written under random names
+ * its header, an object, its cross reference and trailer are found and
+ * it names no script or action. Files are written under random names
  * in Attach.Dir, a directory that nginx does not serve, through a
  * temporary name and a rename, so a reader never sees half a file.
  */
@@ -43,7 +44,7 @@ tw_attach_config_read(const struct tw_config *cfg, struct tw_attach_config *ac)
 	    ac->max_files * ac->max_bytes + 1024L * 1024);
 	ac->thumb_px = hdf_get_int_value(cfg->hdf, "Attach.ThumbSize", 320);
 	ac->max_pixels =
-	    hdf_get_int_value(cfg->hdf, "Attach.MaxPixels", 50L * 1000 * 1000);
+	    hdf_get_int_value(cfg->hdf, "Attach.MaxPixels", 25L * 1000 * 1000);
 }
 
 /* Returns 1 when the four bytes at p are one of the HEVC brands of
@@ -106,15 +107,31 @@ tw_attach_sniff(const unsigned char *p, size_t len)
 	return TW_ATTACH_UNKNOWN;
 }
 
+/* Returns 1 when the bytes of p hold "N 0 obj", the start of an
+ * indirect object, somewhere. */
+static int
+has_object(const unsigned char *p, size_t len)
+{
+	const unsigned char *at = p, *end = p + len;
+
+	while ((at = memmem(at, end - at, " 0 obj", 6)) != NULL) {
+		if (at > p && isdigit(at[-1]))
+			return 1;
+		at += 6;
+	}
+	return 0;
+}
+
 /*
  * Returns 1 when a PDF starts with "%PDF-", ends with "%%EOF" (white
- * space after it allowed, as writers add a line end) and is long enough
- * to hold an object.
+ * space after it allowed, as writers add a line end), is long enough
+ * to hold an object, has an indirect object ("1 0 obj") and a cross
+ * reference ("xref" or "startxref") in its last kilobyte.
  */
 int
 tw_attach_pdf_valid(const unsigned char *p, size_t len)
 {
-	size_t end = len;
+	size_t end = len, tail;
 
 	if (len < PDF_MIN_BYTES || memcmp(p, "%PDF-", 5) != 0)
 		return 0;
@@ -123,7 +140,39 @@ tw_attach_pdf_valid(const unsigned char *p, size_t len)
 		end--;
 	if (end < 5 || memcmp(p + end - 5, "%%EOF", 5) != 0)
 		return 0;
-	return memmem(p, len, "obj", 3) != NULL;
+	tail = end > 1024 ? end - 1024 : 0;
+	if (memmem(p + tail, end - tail, "xref", 4) == NULL)
+		return 0;
+	return has_object(p, len);
+}
+
+/*
+ * Returns 1 when a PDF names an action that runs or opens something:
+ * scripts, actions on opening or on events, launching programs,
+ * embedded files and media. This is a scan of the bytes: a name spelt
+ * with "#xx" escapes or inside a compressed object stream is not seen,
+ * so it only adds to the reader's own defences.
+ */
+int
+tw_attach_pdf_active(const unsigned char *p, size_t len)
+{
+	static const char *const names[] = { "/JavaScript", "/JS",
+		"/OpenAction", "/Launch", "/EmbeddedFile", "/RichMedia",
+		"/AA" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t n = strlen(names[i]);
+		const unsigned char *at = p, *end = p + len;
+
+		while ((at = memmem(at, end - at, names[i], n)) != NULL) {
+			/* A name ends at white space or a delimiter; "/JS"
+			 * is not "/JSON". */
+			if (at + n == end || !isalnum(at[n]))
+				return 1;
+			at += n;
+		}
+	}
+	return 0;
 }
 
 /* Returns the Content-Type of a stored type. */
@@ -235,7 +284,8 @@ vips_start(void)
 }
 
 /* Loads a photo of a sniffed type with its own loader, so no other
- * loader of libvips ever receives a resident's bytes. Truncated data fails. */
+ * loader of libvips ever receives a resident's bytes. Any warning of
+ * the decoder, such as truncated data, fails the load. */
 static int
 load_photo(enum tw_attach_type type, const unsigned char *data, size_t len,
     VipsImage **out)
@@ -243,13 +293,13 @@ load_photo(enum tw_attach_type type, const unsigned char *data, size_t len,
 	switch (type) {
 	case TW_ATTACH_JPEG:
 		return vips_jpegload_buffer((void *)data, len, out, "fail_on",
-		    VIPS_FAIL_ON_TRUNCATED, NULL);
+		    VIPS_FAIL_ON_WARNING, NULL);
 	case TW_ATTACH_PNG:
 		return vips_pngload_buffer((void *)data, len, out, "fail_on",
-		    VIPS_FAIL_ON_TRUNCATED, NULL);
+		    VIPS_FAIL_ON_WARNING, NULL);
 	case TW_ATTACH_HEIC:
 		return vips_heifload_buffer((void *)data, len, out, "fail_on",
-		    VIPS_FAIL_ON_TRUNCATED, NULL);
+		    VIPS_FAIL_ON_WARNING, NULL);
 	default:
 		return -1;
 	}
@@ -397,6 +447,8 @@ tw_attach_prepare(const struct tw_attach_config *ac, const unsigned char *data,
 	if (a->type == TW_ATTACH_PDF) {
 		if (!tw_attach_pdf_valid(data, len))
 			return TW_ATTACH_UNDECODABLE;
+		if (tw_attach_pdf_active(data, len))
+			return TW_ATTACH_ACTIVE;
 		if ((a->data = malloc(len)) == NULL)
 			return TW_ATTACH_NOMEM;
 		memcpy(a->data, data, len);

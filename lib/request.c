@@ -567,10 +567,229 @@ mark_nul_fields(struct tw_req *req)
 	}
 }
 
+/* The maximum number of fields of a request when Site.MaxFields is
+ * not set. ClearSilver's time grows with the square of the number of
+ * fields of one name, so the count is checked before it parses. */
+#define MAX_FIELDS 300
+
+/* Returns the number of fields of an urlencoded string: its non-empty
+ * '&'-separated parts. */
+static long
+count_pairs(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	long n = 0;
+
+	while (p < end) {
+		const char *amp = memchr(p, '&', end - p);
+		const char *stop = amp ? amp : end;
+
+		n += stop > p;
+		p = stop + 1;
+	}
+	return n;
+}
+
+/* Returns 1 for a content type that starts with media, as ClearSilver
+ * compares them. */
+static int
+is_type(const char *type, const char *media)
+{
+	return type != NULL && strncasecmp(type, media, strlen(media)) == 0;
+}
+
 /*
- * Reads an urlencoded body whole, so mark_nul_fields can see it before
- * ClearSilver parses it from memory. Returns 0, or -1 with req->status
- * set when the body is short or memory runs out.
+ * Copies the boundary parameter of a multipart Content-Type into out.
+ * Returns 0, or -1 when there is none, it is given twice, it is empty,
+ * longer than RFC 2046 allows (70) or has a character outside its
+ * bchars: ClearSilver keeps a missing boundary of one request as a
+ * dangling pointer into the next, and strange ones invite other
+ * surprises.
+ */
+static int
+multipart_boundary(const char *type, char out[71])
+{
+	static const char bchars[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    "'()+_,-./:=?";
+	const char *p = strchr(type, ';'), *at = NULL, *v;
+	size_t n;
+
+	while (p != NULL) {
+		p++;
+		p += strspn(p, " \t");
+		if (strncasecmp(p, "boundary=", 9) == 0) {
+			if (at != NULL)
+				return -1;
+			at = p + 9;
+		}
+		p = strchr(p, ';');
+	}
+	if (at == NULL)
+		return -1;
+	v = at;
+	if (*v == '"') {
+		v++;
+		n = strcspn(v, "\"");
+		if (v[n] != '"')
+			return -1;
+	} else
+		n = strcspn(v, "; \t");
+	if (n == 0 || n > 70)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (strchr(bchars, v[i]) == NULL || v[i] == '\0')
+			return -1;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * Copies the value of the parameter attr ("name" or "filename") of a
+ * Content-Disposition header line into out. The parameters are read in
+ * order, quoted values whole, so a quoted value cannot hide another
+ * parameter. Returns 1 when found, 0 when not, -1 when the line is
+ * malformed or the value too long for out.
+ */
+static int
+disposition_param(const char *line, size_t len, const char *attr, char *out,
+    size_t outsz)
+{
+	const char *p = memchr(line, ';', len), *end = line + len;
+
+	while (p != NULL && p < end) {
+		const char *key, *value;
+		size_t klen, vlen;
+
+		p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		key = p;
+		while (p < end && *p != '=' && *p != ';')
+			p++;
+		klen = (size_t)(p - key);
+		if (p == end || *p == ';')
+			continue;
+		value = ++p;
+		if (p < end && *p == '"') {
+			value = ++p;
+			while (p < end && *p != '"')
+				p += *p == '\\' && p + 1 < end ? 2 : 1;
+			if (p >= end)
+				return -1;
+			vlen = (size_t)(p - value);
+			p++;
+		} else {
+			while (p < end && *p != ';')
+				p++;
+			vlen = (size_t)(p - value);
+		}
+		if (klen == strlen(attr) && strncasecmp(key, attr, klen) == 0) {
+			if (vlen >= outsz)
+				return -1;
+			memcpy(out, value, vlen);
+			out[vlen] = '\0';
+			return 1;
+		}
+		p = memchr(p, ';', end - p);
+	}
+	return 0;
+}
+
+/*
+ * Checks a multipart/form-data body before ClearSilver reads it. The
+ * body may have at most max_fields parts, and each part must name a
+ * field. A name must not contain a '.', because ClearSilver would store
+ * "a.FileHandle" inside field a, and must not come twice, because
+ * ClearSilver would keep one value silently. A text value must not
+ * contain a NUL byte, where ClearSilver would cut it. Returns 0, or -1
+ * with the reason in *why.
+ */
+static int
+check_multipart(const char *body, size_t len, const char *boundary,
+    long max_fields, const char **why)
+{
+	char delim[80], names[128][64];
+	size_t dlen, nnames = 0;
+	const char *p, *end = body + len;
+	long parts = 0;
+
+	dlen = (size_t)snprintf(delim, sizeof delim, "\r\n--%s", boundary);
+	/* The first delimiter may start the body, without a line end. */
+	if (len >= dlen - 2 && memcmp(body, delim + 2, dlen - 2) == 0)
+		p = body + dlen - 2;
+	else if ((p = memmem(body, len, delim, dlen)) != NULL)
+		p += dlen;
+	else {
+		*why = "no boundary in the body";
+		return -1;
+	}
+	for (;;) {
+		const char *hdr_end, *next, *line;
+		char name[64], file[8];
+		int has_name = 0, has_file = 0;
+
+		if (end - p >= 2 && memcmp(p, "--", 2) == 0)
+			return 0;
+		if (++parts > max_fields) {
+			*why = "too many parts";
+			return -1;
+		}
+		hdr_end = memmem(p, end - p, "\r\n\r\n", 4);
+		if (hdr_end == NULL) {
+			*why = "a part without headers";
+			return -1;
+		}
+		next = memmem(hdr_end + 4, end - (hdr_end + 4), delim, dlen);
+		if (next == NULL) {
+			*why = "a part without its closing boundary";
+			return -1;
+		}
+		for (line = p; line < hdr_end;) {
+			const char *eol = memmem(line, end - line, "\r\n", 2);
+			size_t n = (size_t)((eol ? eol : end) - line);
+
+			if (n > 20 &&
+			    strncasecmp(line, "Content-Disposition:", 20) ==
+			        0) {
+				has_name = disposition_param(line, n, "name",
+				    name, sizeof name);
+				has_file = disposition_param(line, n,
+				               "filename", file,
+				               sizeof file) != 0;
+			}
+			line += n + 2;
+		}
+		if (has_name != 1 || name[0] == '\0' ||
+		    strchr(name, '.') != NULL) {
+			*why = "a part without a usable field name";
+			return -1;
+		}
+		for (size_t i = 0; i < nnames; i++)
+			if (strcmp(names[i], name) == 0) {
+				*why = "a field name given twice";
+				return -1;
+			}
+		if (nnames < sizeof names / sizeof names[0])
+			memcpy(names[nnames++], name, sizeof name);
+		else {
+			*why = "too many parts";
+			return -1;
+		}
+		if (!has_file &&
+		    memchr(hdr_end + 4, '\0', next - (hdr_end + 4)) != NULL) {
+			*why = "a NUL byte in a text field";
+			return -1;
+		}
+		p = next + dlen;
+	}
+}
+
+/*
+ * Reads an urlencoded or multipart body whole, so it can be checked
+ * before ClearSilver parses it from memory. Returns 0, or -1 with
+ * req->status set when the body is short or memory runs out.
  */
 static int
 read_form_body(struct tw_req *req, long length)
@@ -578,8 +797,9 @@ read_form_body(struct tw_req *req, long length)
 	const char *type = tw_req_env(req, "CONTENT_TYPE");
 	int n;
 
-	if (length <= 0 || type == NULL ||
-	    strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
+	if (length <= 0 ||
+	    !(is_type(type, "application/x-www-form-urlencoded") ||
+	        is_type(type, "multipart/")))
 		return 0;
 	if ((req->raw_body = malloc(length)) == NULL) {
 		req->status = 500;
@@ -596,8 +816,46 @@ read_form_body(struct tw_req *req, long length)
 }
 
 /*
- * Returns the largest body the route of the request accepts: Site.MaxBody,
- * or Attach.MaxBody for a route that takes uploaded files.
+ * Checks the query string and the body of a request before ClearSilver
+ * parses them. Returns NULL, or the reason to reject the request with
+ * 400.
+ */
+static const char *
+check_fields(struct tw_req *req)
+{
+	const char *type = tw_req_env(req, "CONTENT_TYPE");
+	const char *query = tw_req_env(req, "QUERY_STRING");
+	long max_fields = hdf_get_int_value(req->app->config->hdf,
+	    "Site.MaxFields", MAX_FIELDS);
+	char boundary[71];
+	const char *why = NULL;
+
+	if (query != NULL &&
+	    (has_escaped_nul(query, strlen(query)) ||
+	        has_bad_field_name(query, strlen(query))))
+		return "NUL byte or malformed field name in the query string";
+	if (query != NULL && count_pairs(query, strlen(query)) > max_fields)
+		return "too many fields in the query string";
+	if (is_type(type, "multipart/")) {
+		if (multipart_boundary(type, boundary) != 0)
+			return "multipart body without a usable boundary";
+		if (req->raw_body != NULL &&
+		    check_multipart(req->raw_body, req->raw_len, boundary,
+		        max_fields, &why) != 0)
+			return why;
+	} else if (req->raw_body != NULL) {
+		if (count_pairs(req->raw_body, req->raw_len) > max_fields)
+			return "too many fields in the body";
+		if (has_bad_field_name(req->raw_body, req->raw_len))
+			return "malformed field name in the body";
+	}
+	return NULL;
+}
+
+/*
+ * Returns the largest body the request may have: Attach.MaxBody for a
+ * multipart body to a route that takes uploaded files, else
+ * Site.MaxBody.
  */
 static long
 body_limit(struct tw_req *req)
@@ -607,6 +865,8 @@ body_limit(struct tw_req *req)
 	char allow[64];
 	int status;
 
+	if (!is_type(tw_req_env(req, "CONTENT_TYPE"), "multipart/"))
+		return req->app->config->max_body;
 	if (!req->app->localised)
 		route = find_route(req, 0, &status, allow, sizeof allow);
 	else if (split_language(req, req->path))
@@ -626,7 +886,7 @@ parse_request(struct tw_req *req)
 	const struct tw_config *cfg = req->app->config;
 	const char *length = tw_req_env(req, "CONTENT_LENGTH");
 	const char *uri = req->path;
-	const char *query;
+	const char *why;
 	HDF *hdf = NULL;
 	long limit;
 
@@ -640,23 +900,17 @@ parse_request(struct tw_req *req)
 		req->status = 413;
 		return -1;
 	}
-	query = tw_req_env(req, "QUERY_STRING");
-	if (query != NULL &&
-	    (has_escaped_nul(query, strlen(query)) ||
-	        has_bad_field_name(query, strlen(query)))) {
-		tw_log_warn("rejected: NUL byte or malformed field name in the "
-		            "query string");
-		req->hdf = hdf;
-		req->status = 400;
-		return -1;
-	}
 	req->status = 400;
-	if (read_form_body(req, length ? atol(length) : 0) != 0 ||
-	    (req->raw_body != NULL &&
-	        has_bad_field_name(req->raw_body, req->raw_len))) {
+	if (read_form_body(req, length ? atol(length) : 0) != 0) {
 		tw_log_warn("rejected: request body unreadable (status %d)",
 		    req->status);
 		req->hdf = hdf;
+		return -1;
+	}
+	if ((why = check_fields(req)) != NULL) {
+		tw_log_warn("rejected: %s", why);
+		req->hdf = hdf;
+		req->status = 400;
 		return -1;
 	}
 	req->status = 500;
@@ -669,7 +923,8 @@ parse_request(struct tw_req *req)
 		return -1;
 	}
 	req->hdf = req->cgi->hdf;
-	if (req->raw_body != NULL)
+	if (req->raw_body != NULL &&
+	    !is_type(tw_req_env(req, "CONTENT_TYPE"), "multipart/"))
 		mark_nul_fields(req);
 	if (tw_err_from_neo(cgi_parse(req->cgi), "cgi_parse") != TW_OK) {
 		req->status = 400;

@@ -1097,7 +1097,8 @@ enum tw_attach_problem {
 	TW_ATTACH_TYPE, /* not JPEG, PNG, HEIC or PDF by its bytes */
 	TW_ATTACH_UNDECODABLE, /* the type's decoder or check failed */
 	TW_ATTACH_PIXELS, /* a photo of more than Attach.MaxPixels */
-	TW_ATTACH_NOMEM /* out of memory or libvips failed to start */
+	TW_ATTACH_NOMEM, /* out of memory or libvips failed to start */
+	TW_ATTACH_ACTIVE /* a PDF that names scripts or actions */
 };
 
 /* The Attach section of the configuration. */
@@ -1533,7 +1534,8 @@ enum tw_err tw_call_figures_summarise(const struct tw_call_fact *, size_t n,
 enum tw_err tw_call_figures_load(struct tw_db *, long from, long to,
     enum tw_call_trend, struct tw_call_figures **);
 void tw_call_figures_free(struct tw_call_figures *);
-/* Security fixes (harden2). */
+
+/* text.c: one CSV cell, quoted, with formulas defused. */
 void tw_csv_cell(STRING *out, const char *value);
 
 /* The limits of case status lookups on the phone line (lib/ivr.c). */
@@ -1544,5 +1546,8 @@ enum tw_ivr_lookup {
 };
 enum tw_err tw_ivr_lookup_allow(struct tw_db *, long long call_id,
     const char *caller, long per_call, long per_hour, enum tw_ivr_lookup *);
+
+/* attach.c: 1 when a PDF names an action that runs on opening. */
+int tw_attach_pdf_active(const unsigned char *, size_t);
 
 #endif

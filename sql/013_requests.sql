@@ -74,8 +74,8 @@ CREATE TABLE case_attachments (
 	-- Of the stored bytes, 64 lower-case hex digits.
 	sha256 CHAR(64) CHARACTER SET ascii NOT NULL,
 	-- Photos only; NULL for a PDF.
-	width SMALLINT UNSIGNED NULL,
-	height SMALLINT UNSIGNED NULL,
+	width INT UNSIGNED NULL,
+	height INT UNSIGNED NULL,
 	has_thumb TINYINT(1) NOT NULL DEFAULT 0,
 	created_at DATETIME NOT NULL,
 	UNIQUE KEY case_attachments_stored (stored_name),

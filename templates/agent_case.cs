@@ -69,6 +69,9 @@ if:Case.Service.Code ?>
       <dd id="field-<?cs var:f.Name ?>" dir="auto"><?cs var:f.Value ?></dd><?cs
   /each ?>
     </dl><?cs
+  if:Case.RequestHidden ?>
+    <p class="note" id="request-hidden"><?cs var:Case.RequestHidden ?></p><?cs
+  /if ?><?cs
 /if ?><?cs
 if:subcount(Case.Attachments) > 0 ?>
     <h2><?cs var:L.Agent.Request.Attachments ?></h2>

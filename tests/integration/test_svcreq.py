@@ -28,7 +28,9 @@ PDF = (b"%PDF-1.4\n"
        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
-       b"trailer << /Root 1 0 R >>\n"
+       b"xref\n0 4\n"
+       b"trailer << /Size 4 /Root 1 0 R >>\n"
+       b"startxref\n9\n"
        b"%%EOF\n")
 
 
@@ -58,6 +60,17 @@ class Photos:
         run("vips", "copy", plain, self.heic)
         self.png = self.path("map.png")
         run("vips", "copy", plain, self.png)
+        # Taller than a SMALLINT holds, and under Attach.MaxPixels.
+        run("vips", "black", self.path("tall.png"), "100", "66000")
+        # 720 x 66000 has more pixels than Attach.MaxPixels allows.
+        run("vips", "black", self.path("huge.png"), "720", "66000")
+        # A 3000x3000 JPEG cut to 631 bytes, closed with an end marker:
+        # libjpeg only warns, and would fill the missing rows grey.
+        run("vips", "black", self.path("grey.v"), "3000", "3000")
+        run("vips", "jpegsave", self.path("grey.v"), self.path("grey.jpg"),
+            "--optimize-coding", "--strip")
+        with open(self.path("cut.jpg"), "wb") as out:
+            out.write(self.read("grey.jpg")[:629] + b"\xff\xd9")
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -103,6 +116,13 @@ def multipart(fields, files):
                       % (boundary, name, filename)).encode("utf-8") + data + b"\r\n")
     parts.append(("--%s--\r\n" % boundary).encode())
     return b"".join(parts), "multipart/form-data; boundary=" + boundary
+
+
+def raw_multipart(boundary, parts):
+    """Encodes parts, (headers line, bytes) pairs, as they are given."""
+    body = b"".join(b"--%s\r\n%s\r\n\r\n%s\r\n" % (boundary.encode(), head.encode(), data)
+                    for head, data in parts)
+    return body + b"--%s--\r\n" % boundary.encode()
 
 
 def stored_files():
@@ -463,6 +483,162 @@ class EndToEndTest(RequestTestCase):
         self.assertEqual(counts(), before)
         self.assertEqual(stored_files(), files_before)
 
+
+class HardeningTest(RequestTestCase):
+    """Findings of the security review of the request form."""
+
+    def test_files_not_read_without_valid_tokens(self):
+        # A file that fails to decode shows its own message once it is
+        # read; with a wrong CSRF field or form token it must not be.
+        cut = photos().read("portrait.jpg")
+        cut = cut[:len(cut) // 2]
+        for wrong in ("csrf", "form_token"):
+            browser = stack.Browser()
+            hidden = stack.open_form(browser, "/en/services/bulky-waste/request")
+            hidden[wrong] = "x" * 40
+            hidden.update(bulky_fields())
+            body, content_type = multipart(hidden, {"file1": ("half.jpg", cut)})
+            before = stack.count("case_attachments")
+            page = browser.request("POST", "/en/services/bulky-waste/request",
+                                   body=body, headers={"Content-Type": content_type})
+            self.assertEqual(page.status, 403, wrong)
+            self.assertIsNone(stack.field_error(page, "file1"), wrong)
+            self.assertEqual(stack.count("case_attachments"), before)
+
+    def test_cut_jpeg_with_end_marker(self):
+        self.assert_rejected("en", {"file1": ("cut.jpg", photos().read("cut.jpg"))},
+                             "Request.Err.FileUndecodable", "cut.jpg")
+
+    def test_photo_taller_than_smallint(self):
+        number = self.submit("en", bulky_fields(),
+                             {"file1": ("tall.png", photos().read("tall.png"))})
+        rows = stack.sql("SELECT a.width, a.height FROM case_attachments a"
+                         " JOIN cases c ON c.id = a.case_id WHERE c.number = @p1", number)
+        self.assertEqual(rows, [["100", "66000"]])
+
+    def test_photo_over_max_pixels_named(self):
+        for lang in ("en", "ar"):
+            self.assert_rejected(lang, {"file2": ("huge.png", photos().read("huge.png"))},
+                                 "Request.Err.FilePixels", "huge.png", field="file2")
+
+    def test_pdf_with_actions(self):
+        actions = (b"/JavaScript", b"/OpenAction", b"/Launch", b"/EmbeddedFile",
+                   b"/RichMedia", b"/AA")
+        for lang, action in zip(("en", "ar") * 3, actions):
+            pdf = PDF.replace(b"xref\n", b"4 0 obj << %s 5 0 R >> endobj\nxref\n" % action, 1)
+            self.assert_rejected(lang, {"file1": ("form.pdf", pdf)},
+                                 "Request.Err.FileActive", "form.pdf")
+
+    def test_html_dressed_as_pdf(self):
+        page = (b"%PDF-1.0\n<html><body><p>An obj that is no object.</p>"
+                b"<script>alert(document.cookie)</script></body></html>\n%%EOF\n")
+        self.assert_rejected("en", {"file1": ("page.pdf", page)},
+                             "Request.Err.FileUndecodable", "page.pdf")
+
+    def post_raw(self, make_parts):
+        """Posts the form's tokens and valid fields as parts made by
+        make_parts(fields); returns the response."""
+        browser = stack.Browser()
+        path = "/en/services/bulky-waste/request"
+        fields = stack.open_form(browser, path)
+        fields.update(bulky_fields())
+        boundary = "tw-review"
+        body = raw_multipart(boundary, make_parts(fields))
+        return browser.request("POST", path, body=body, headers={
+            "Content-Type": "multipart/form-data; boundary=" + boundary})
+
+    @staticmethod
+    def text_parts(fields):
+        return [('Content-Disposition: form-data; name="%s"' % name, value.encode())
+                for name, value in fields.items()]
+
+    def assert_refused(self, make_parts):
+        before, files_before = counts(), stored_files()
+        response = self.post_raw(make_parts)
+        self.assertEqual(response.status, 400, response.text[:500])
+        self.assertEqual(counts(), before)
+        self.assertEqual(stored_files(), files_before)
+
+    def test_nul_in_text_part(self):
+        def make(fields):
+            fields["description"] = "A sofa\0 and the rest of the text"
+            return self.text_parts(fields)
+        self.assert_refused(make)
+
+    def test_dotted_part_name(self):
+        png = photos().read("map.png")
+
+        def make(fields):
+            return self.text_parts(fields) + [
+                ('Content-Disposition: form-data; name="description.FileHandle";'
+                 ' filename="x.png"\r\nContent-Type: image/png', png)]
+        self.assert_refused(make)
+
+    def test_name_hidden_in_quoted_filename(self):
+        # The filename's quoted text must not be read as the part's name.
+        png = photos().read("map.png")
+
+        def make(fields):
+            return self.text_parts(fields) + [
+                ('Content-Disposition: form-data; filename="a; name=file2";'
+                 ' name="description.FileHandle"', png)]
+        self.assert_refused(make)
+
+    def test_repeated_file_part(self):
+        def make(fields):
+            return self.text_parts(fields) + [
+                ('Content-Disposition: form-data; name="file1"; filename="d%d.pdf"' % i, PDF)
+                for i in range(10)]
+        self.assert_refused(make)
+
+    def test_raw_parts_accepted_when_sane(self):
+        # The same encoder with nothing wrong files the request.
+        def make(fields):
+            return self.text_parts(fields) + [
+                ('Content-Disposition: form-data; name="file1"; filename="d.pdf"', PDF)]
+        response = self.post_raw(make)
+        self.assertEqual(response.status, 303, response.text[:2000])
+
+
+    def test_attachments_need_personal_data_right(self):
+        number = self.submit("en", bulky_fields(), {
+            "file1": ("map.png", photos().read("map.png")),
+            "file2": ("invoice.pdf", PDF)})
+        ids = [row[0] for row in stack.sql(
+            "SELECT a.id FROM case_attachments a JOIN cases c ON c.id = a.case_id"
+            " WHERE c.number = @p1 ORDER BY a.id", number)]
+        self.assertEqual(len(ids), 2)
+        allowed = (("agent", None), ("supervisor", None), ("qa", None),
+                   ("officer", "waste"), ("head", "waste"))
+        for role, directorate in allowed:
+            staff = stack.StaffBrowser(role, directorate)
+            page = staff.get("/agent/cases/%s" % number)
+            self.assertEqual(page.status, 200, role)
+            self.assertEqual(stack.element_text(page, "field-item_count"), "3", role)
+            self.assertIn("map.png", page.text, role)
+            self.assertIsNone(stack.element_text(page, "request-hidden"), role)
+            self.assertEqual(staff.get("/agent/attachments/%s" % ids[0]).status, 200, role)
+            self.assertEqual(staff.get("/agent/attachments/%s/thumb" % ids[0]).status,
+                             200, role)
+        for role in ("executive", "admin"):
+            staff = stack.StaffBrowser(role)
+            page = staff.get("/agent/cases/%s" % number)
+            self.assertEqual(page.status, 200, role)
+            self.assertEqual(stack.attribute(page, "request-service", "data-service"),
+                             "bulky-waste", role)
+            self.assertIsNone(stack.element_text(page, "field-item_count"), role)
+            self.assertNotIn("map.png", page.text, role)
+            self.assertNotIn("invoice.pdf", page.text, role)
+            self.assertNotIn("/agent/attachments/", page.text, role)
+            self.assertEqual(stack.element_text(page, "request-hidden"),
+                             stack.message("en", "Agent.Request.Hidden", n=len(ids)), role)
+            for ident in ids:
+                for path in ("/agent/attachments/%s" % ident,
+                             "/agent/attachments/%s/thumb" % ident):
+                    denied = staff.get(path)
+                    self.assertEqual(denied.status, 403, (role, path))
+                    self.assertNotIn(denied.header("Content-Type"),
+                                     ("image/jpeg", "image/png", "application/pdf"))
 
 if __name__ == "__main__":
     unittest.main()

@@ -19,14 +19,17 @@
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A minimal one-page PDF: header, catalog, pages, page, trailer. */
+/* A minimal one-page PDF: header, catalog, pages, page, cross
+ * reference, trailer. */
 static const char pdf[] =
     "%PDF-1.4\n"
     "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
     "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
     "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> "
     "endobj\n"
-    "trailer << /Root 1 0 R >>\n"
+    "xref\n0 4\n"
+    "trailer << /Size 4 /Root 1 0 R >>\n"
+    "startxref\n9\n"
     "%%EOF\n";
 
 static const struct tw_attach_config config = {
@@ -262,6 +265,108 @@ START_TEST(test_prepare_pdf_as_sent)
 }
 END_TEST
 
+/* The bytes of pdf with text put in before its cross reference. */
+static size_t
+pdf_with(const char *text, char *out, size_t outsz)
+{
+	const char *xref = strstr(pdf, "xref\n");
+	int n = snprintf(out, outsz, "%.*s%s\n%s", (int)(xref - pdf), pdf, text,
+	    xref);
+
+	ck_assert_int_gt(n, 0);
+	ck_assert_uint_lt((size_t)n, outsz);
+	return (size_t)n;
+}
+
+START_TEST(test_pdf_needs_structure)
+{
+	/* An HTML page dressed as a PDF: header, "obj", trailer. */
+	static const char html[] =
+	    "%PDF-1.0\n<html><body><script>alert(1)</script>"
+	    "<p>This obj is not a PDF object at all, only a page.</p>"
+	    "</body></html>\n%%EOF\n";
+	/* A cross reference but no indirect object. */
+	static const char no_object[] =
+	    "%PDF-1.4\n<< /Type /Catalog >> obj endobj stream endstream\n"
+	    "xref\n0 1\ntrailer << >>\nstartxref\n9\n%%EOF\n";
+	struct tw_attach a;
+
+	ck_assert_int_eq(tw_attach_pdf_valid((const unsigned char *)html,
+	                     sizeof html - 1),
+	    0);
+	ck_assert_int_eq(tw_attach_pdf_valid((const unsigned char *)no_object,
+	                     sizeof no_object - 1),
+	    0);
+	ck_assert_int_eq(tw_attach_prepare(&config, (const unsigned char *)html,
+	                     sizeof html - 1, "page.pdf", &a),
+	    TW_ATTACH_UNDECODABLE);
+	tw_attach_clear(&a);
+}
+END_TEST
+
+START_TEST(test_pdf_active_content)
+{
+	static const char *const active[] = {
+		"4 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj",
+		"4 0 obj << /OpenAction 5 0 R >> endobj",
+		"4 0 obj << /S /Launch /F (cmd.exe) >> endobj",
+		"4 0 obj << /Type /EmbeddedFile /Length 0 >> endobj",
+		"4 0 obj << /Subtype /RichMedia >> endobj",
+		"4 0 obj << /AA << /O 5 0 R >> >> endobj",
+		"4 0 obj << /JS(x) >> endobj",
+	};
+	char buf[2048];
+	struct tw_attach a;
+	size_t len;
+
+	for (size_t i = 0; i < NCASES(active); i++) {
+		len = pdf_with(active[i], buf, sizeof buf);
+		ck_assert_msg(tw_attach_pdf_valid((unsigned char *)buf, len),
+		    "case %zu", i);
+		ck_assert_msg(tw_attach_prepare(&config, (unsigned char *)buf,
+		                  len, "form.pdf", &a) == TW_ATTACH_ACTIVE,
+		    "case %zu", i);
+		ck_assert_ptr_null(a.data);
+		tw_attach_clear(&a);
+	}
+	/* Names that only start like an action are harmless. */
+	len = pdf_with("4 0 obj << /JSON 1 /AAB 2 /Launcher 3 >> endobj", buf,
+	    sizeof buf);
+	ck_assert_int_eq(tw_attach_prepare(&config, (unsigned char *)buf, len,
+	                     "form.pdf", &a),
+	    TW_ATTACH_OK);
+	tw_attach_clear(&a);
+}
+END_TEST
+
+START_TEST(test_prepare_cut_jpeg_with_end_marker)
+{
+	/* A 3000x3000 JPEG cut to 629 bytes and closed with an end-of-image
+	 * marker: libjpeg only warns about it, and fills the rest grey. */
+	VipsImage *black = NULL;
+	void *buf = NULL;
+	unsigned char cut[631];
+	struct tw_attach a;
+	size_t len = 0;
+
+	ck_assert_int_eq(vips_black(&black, 3000, 3000, NULL), 0);
+	ck_assert_int_eq(vips_jpegsave_buffer(black, &buf, &len,
+	                     "optimize_coding", TRUE, "strip", TRUE, NULL),
+	    0);
+	g_object_unref(black);
+	ck_assert_uint_gt(len, sizeof cut);
+	memcpy(cut, buf, sizeof cut - 2);
+	cut[sizeof cut - 2] = 0xff;
+	cut[sizeof cut - 1] = 0xd9;
+	g_free(buf);
+	ck_assert_int_eq(tw_attach_prepare(&config, cut, sizeof cut, "cut.jpg",
+	                     &a),
+	    TW_ATTACH_UNDECODABLE);
+	ck_assert_ptr_null(a.data);
+	tw_attach_clear(&a);
+}
+END_TEST
+
 /* Returns the number of entries of dir other than "." and "..". */
 static int
 count_entries(const char *dir)
@@ -433,6 +538,9 @@ main(void)
 	tcase_add_test(tc, test_prepare_turns_upright);
 	tcase_add_test(tc, test_prepare_png_stays_png);
 	tcase_add_test(tc, test_prepare_pdf_as_sent);
+	tcase_add_test(tc, test_pdf_needs_structure);
+	tcase_add_test(tc, test_pdf_active_content);
+	tcase_add_test(tc, test_prepare_cut_jpeg_with_end_marker);
 	tcase_add_test(tc, test_store_load_unstore);
 	tcase_add_test(tc, test_field_values);
 	suite_add_tcase(suite, tc);
