@@ -1550,4 +1550,17 @@ enum tw_err tw_ivr_lookup_allow(struct tw_db *, long long call_id,
 /* attach.c: 1 when a PDF names an action that runs on opening. */
 int tw_attach_pdf_active(const unsigned char *, size_t);
 
+/* purge.c: deletes rows that have served their short purpose. */
+struct tw_purge_counts {
+	unsigned long long login_failures;
+	unsigned long long survey_misses;
+	unsigned long long sessions;
+	unsigned long long poll_codes;
+	unsigned long long ivr_steps;
+	unsigned long long ivr_lookups;
+};
+
+enum tw_err tw_purge(struct tw_db *, const struct tw_config *,
+    struct tw_purge_counts *);
+
 #endif
