@@ -115,6 +115,7 @@ each:e = Case.Events ?>
     if:e.Kind == "priority" ?><?cs if:L.Priority[e.Note] ?><?cs var:L.Priority[e.Note] ?><?cs else ?><?cs var:e.Note ?><?cs /if ?><?cs
     elif:e.Kind == "route" ?><?cs set:shown = e.Note ?><?cs each:d = Ref.Directorates ?><?cs if:d.Code == e.Note ?><?cs set:shown = d.Name ?><?cs /if ?><?cs /each ?><?cs var:shown ?><?cs
     elif:e.Kind == "escalated" && (e.Note == "level 1" || e.Note == "level 2" || e.Note == "level 3") ?><?cs var:L.Agent.EscalationLevel["level" + string.slice(e.Note, 6, 7)] ?><?cs
+    elif:e.Kind == "assign" ?><?cs set:shown = e.Note ?><?cs each:a = Assignees ?><?cs if:a.Username == e.Note ?><?cs set:shown = a.Name ?><?cs /if ?><?cs /each ?><?cs var:shown ?><?cs
     elif:e.Kind == "category" ?><?cs set:shown = e.Note ?><?cs each:k = Ref.Categories ?><?cs if:k.Code == e.Note ?><?cs set:shown = k.Name ?><?cs /if ?><?cs /each ?><?cs var:shown ?><?cs
     else ?><?cs var:e.Note ?><?cs
     /if ?></p><?cs
