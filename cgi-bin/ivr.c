@@ -643,21 +643,55 @@ read_status(struct call *c, const char *number)
 }
 
 /*
+ * Writes the number the hourly lookup limit counts for this call: the
+ * caller's Omani mobile in E.164, or else the provider's From as "+" and
+ * its digits (a landline or a foreign number, "00" taken as "+"), or ""
+ * for a withheld number or one of fewer than 6 digits.
+ */
+static void
+lookup_key(const struct call *c, char key[17])
+{
+	const char *from = tw_ivr_param(c->body, "From");
+	size_t n = 0;
+
+	key[0] = '\0';
+	if (c->row.caller[0] != '\0') {
+		snprintf(key, 17, "%s", c->row.caller);
+		return;
+	}
+	if (from == NULL)
+		return;
+	while (*from == ' ' || *from == '+')
+		from++;
+	if (from[0] == '0' && from[1] == '0')
+		from += 2;
+	key[n++] = '+';
+	for (; *from != '\0' && n < 16; from++)
+		if (*from >= '0' && *from <= '9')
+			key[n++] = *from;
+	key[n] = '\0';
+	if (n < 7)
+		key[0] = '\0';
+}
+
+/*
  * Counts a status lookup against Ivr.StatusPerCall (3) per call and
- * Ivr.StatusPerHour (10) per caller number, withheld numbers together,
- * so that nobody can walk the case numbers. Past a limit the caller
- * hears why and goes to an agent (or the after-hours offer). Sets
- * *refused to 1 then.
+ * Ivr.StatusPerHour (10) per caller number (lookup_key), withheld
+ * numbers together, so that nobody can walk the case numbers. Past a
+ * limit the caller hears why and goes to an agent (or the after-hours
+ * offer). Sets *refused to 1 then.
  */
 static enum tw_err
 lookup_allowed(struct call *c, int *refused)
 {
 	enum tw_ivr_lookup limit;
 	enum tw_err err;
+	char key[17];
 	int agent;
 
 	*refused = 0;
-	err = tw_ivr_lookup_allow(c->req->app->db, c->row.id, c->row.caller,
+	lookup_key(c, key);
+	err = tw_ivr_lookup_allow(c->req->app->db, c->row.id, key,
 	    setting_int(c, "Ivr.StatusPerCall", 3),
 	    setting_int(c, "Ivr.StatusPerHour", 10), &limit);
 	if (err != TW_OK || limit == TW_IVR_LOOKUP_OK)

@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import hmac
 import os
+import random
 import re
 import secrets as random_bytes
 import time
@@ -428,6 +429,32 @@ class StatusLimitTest(unittest.TestCase):
                   " WHERE caller = @p1", caller)
         self.assert_read(self.lookup(to_menu("en", caller=caller), self.numbers[1]),
                          self.numbers[1])
+
+
+    def test_landline_and_foreign_numbers_counted_apart(self):
+        """A withheld caller who used up the hour does not block callers
+        from landlines or abroad, whose numbers are not mobiles."""
+        call = to_menu("en", withheld=True)
+        self.assert_read(self.lookup(call, self.numbers[0]), self.numbers[0])
+        call_id = stack.sql("SELECT id FROM ivr_calls WHERE call_sid = @p1",
+                            call.sid)[0][0]
+        stack.sql("INSERT INTO ivr_status_lookups (call_id, caller, created_at)"
+                  " SELECT @p1, '', UTC_TIMESTAMP() FROM seq_1_to_20",
+                  call_id)
+        # The withheld numbers' hour is used up only for this test.
+        self.addCleanup(stack.sql, "DELETE FROM ivr_status_lookups"
+                        " WHERE call_id = @p1", call_id)
+        landline = "+9682%07d" % random.randrange(10 ** 7)
+        for number in (landline, "00" + landline[1:],
+                       "+4477009%05d" % random.randrange(10 ** 5)):
+            with self.subTest(number=number):
+                key = "+" + number.lstrip("+")[2 if number.startswith("00")
+                                               else 0:]
+                before = self.lookups(key)
+                doc = self.lookup(to_menu("en", caller=number),
+                                  self.numbers[1])
+                self.assert_read(doc, self.numbers[1])
+                self.assertEqual(self.lookups(key) - before, 1)
 
 
 class VoiceComplaintTest(unittest.TestCase):
