@@ -173,30 +173,76 @@ tw_str_replace(const char *text, const char *from, const char *to)
 	return out;
 }
 
-/* Returns 1 when a spreadsheet would read a cell starting with c as a
- * formula: = + - @, or a tab or CR that some put before one. */
-static int
-formula_start(char c)
+/* Full-width forms of = + - @ that some spreadsheets also take as the
+ * start of a formula, and of ';' and ',', in UTF-8. */
+static const char *const wide_starts[] = { "\xef\xbc\x9d", "\xef\xbc\x8b",
+	"\xef\xbc\x8d", "\xef\xbc\xa0" };
+static const char *const wide_separators[] = { "\xef\xbc\x9b", "\xef\xbc\x8c" };
+
+/* Returns the length of the UTF-8 string at p among the n in list, or 0. */
+static size_t
+starts_with_any(const char *p, const char *const *list, size_t n)
 {
-	return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(p, list[i], strlen(list[i])) == 0)
+			return strlen(list[i]);
+	return 0;
 }
 
-/* Returns 1 when value, or a part of it after a ';' or ',' (spaces
- * skipped), starts like a formula. Spreadsheets whose list separator
- * is ';' split a cell there when the file is opened by hand. */
+/* Returns the length of the blank at p: a space, a no-break space, a
+ * Unicode space U+2000 to U+200B or U+3000, or 0. */
+static size_t
+blank_len(const unsigned char *p)
+{
+	if (p[0] == ' ')
+		return 1;
+	if (p[0] == 0xc2 && p[1] == 0xa0)
+		return 2;
+	if (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0x80 && p[2] <= 0x8b)
+		return 3;
+	if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+/* Returns 1 when a spreadsheet would read text starting at p as a
+ * formula: = + - @ or their full-width forms, or a tab, CR or LF that
+ * some put before one. */
+static int
+formula_start(const char *p)
+{
+	return (*p != '\0' && strchr("=+-@\t\r\n", *p) != NULL) ||
+	    starts_with_any(p, wide_starts, 4) > 0;
+}
+
+/* Returns 1 when value, or a part of it after a ';', ',', tab or line
+ * break (full-width separators included, blanks skipped), starts like a
+ * formula. Spreadsheets whose list separator is ';' split a cell there
+ * when the file is opened by hand. */
 static int
 csv_formula(const char *value)
 {
 	const char *p = value;
 
 	for (;;) {
-		while (*p == ' ')
-			p++;
-		if (formula_start(*p))
+		size_t n;
+
+		while ((n = blank_len((const unsigned char *)p)) > 0)
+			p += n;
+		if (formula_start(p))
 			return 1;
-		if ((p = strpbrk(p, ";,")) == NULL)
-			return 0;
-		p++;
+		for (;; p++) {
+			if (*p == '\0')
+				return 0;
+			if (strchr(";,\t\r\n", *p) != NULL) {
+				p++;
+				break;
+			}
+			if ((n = starts_with_any(p, wide_separators, 2)) > 0) {
+				p += n;
+				break;
+			}
+		}
 	}
 }
 

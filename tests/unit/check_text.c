@@ -267,6 +267,16 @@ static const struct {
 	{ "1+1=2", "\"1+1=2\"" },
 	{ "a;", "\"a;\"" },
 	{ "line\nbreak", "\"line\nbreak\"" },
+	{ "line\n=1+1", "\"'line\n=1+1\"" },
+	{ "a\t=1+1", "\"'a\t=1+1\"" },
+	{ "\n=1+1", "\"'\n=1+1\"" },
+	{ "\xef\xbc\x9d"
+	  "1+1",
+	    "\"'\xef\xbc\x9d"
+	    "1+1\"" },
+	{ "\xc2\xa0=1+1", "\"'\xc2\xa0=1+1\"" },
+	{ "x\xef\xbc\x9b=1", "\"'x\xef\xbc\x9b=1\"" },
+	{ "\xe3\x80\x80@x", "\"'\xe3\x80\x80@x\"" },
 	{ "\xd8\xb4\xd8\xa7\xd8\xb1\xd8\xb9",
 	    "\"\xd8\xb4\xd8\xa7\xd8\xb1\xd8\xb9\"" },
 };
