@@ -57,6 +57,7 @@ static const char *const file_messages[] = {
 	[TW_ATTACH_UNDECODABLE] = "Request.Err.FileUndecodable",
 	[TW_ATTACH_PIXELS] = "Request.Err.FilePixels",
 	[TW_ATTACH_ACTIVE] = "Request.Err.FileActive",
+	[TW_ATTACH_REQUEST_PIXELS] = "Request.Err.RequestPixels",
 };
 
 /* The state of one request of the form, freed by request_free. */
@@ -316,28 +317,64 @@ is_upload(struct tw_req *req, HDF *child, FILE **fp)
 	return !(*file_name == '\0' && size <= 0);
 }
 
-/* Reads one uploaded file and records its problem, if any. */
+/* Records the problem of an uploaded file on its input, naming the
+ * file. */
 static void
-check_file(struct request *r, HDF *child, FILE *fp)
+file_problem(struct request *r, const char *input, const struct tw_attach *a,
+    enum tw_attach_problem problem)
 {
-	const char *input = hdf_obj_name(child);
-	const char *file_name = upload_name(child);
-	struct tw_attach *a = &r->files[r->nfiles];
-	enum tw_attach_problem problem;
 	char mib[24];
 
-	problem = tw_attach_read(&r->ac, fp, file_name, a);
-	r->nfiles++;
-	if (problem == TW_ATTACH_NOMEM)
+	if (problem == TW_ATTACH_NOMEM) {
 		r->nomem = 1;
-	else if (problem != TW_ATTACH_OK) {
-		snprintf(mib, sizeof mib, "%ld", max_mib(&r->ac));
-		field_message(r, input, file_messages[problem], "{file}",
-		    a->file_name ? a->file_name : "", "{n}", mib);
+		return;
 	}
+	snprintf(mib, sizeof mib, "%ld", max_mib(&r->ac));
+	field_message(r, input, file_messages[problem], "{file}",
+	    a->file_name ? a->file_name : "", "{n}", mib);
 }
 
-/* Checks the uploaded files: how many, then each one by its bytes. */
+/*
+ * Checks every uploaded file without decoding it: size, type, a PDF's
+ * structure and a photo's header, and the decoding cost of all photos
+ * against Attach.MaxPixelsPerRequest. Returns the number of files with
+ * a problem; r->files holds what was read.
+ */
+static int
+inspect_files(struct tw_req *req, struct request *r)
+{
+	HDF *child = hdf_get_child(req->hdf, "Query");
+	double total = 0, cost;
+	int bad = 0;
+	FILE *fp;
+
+	for (HDF *c = child; c != NULL; c = hdf_obj_next(c)) {
+		struct tw_attach *a;
+		enum tw_attach_problem problem;
+
+		if (!is_upload(req, c, &fp))
+			continue;
+		a = &r->files[r->nfiles++];
+		problem =
+		    tw_attach_read_header(&r->ac, fp, upload_name(c), a, &cost);
+		total += cost;
+		if (problem == TW_ATTACH_OK &&
+		    total > (double)r->ac.max_request_pixels)
+			problem = TW_ATTACH_REQUEST_PIXELS;
+		if (problem != TW_ATTACH_OK) {
+			file_problem(r, hdf_obj_name(c), a, problem);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/*
+ * Checks the uploaded files: how many, then, when every other field is
+ * valid, each one by its header and last by decoding it. Photos cost
+ * seconds to decode, so a form with any other error, a wrong token
+ * included, never gets that far.
+ */
 static void
 check_files(struct tw_req *req, struct request *r)
 {
@@ -357,15 +394,27 @@ check_files(struct tw_req *req, struct request *r)
 		    max, NULL, NULL);
 		return;
 	}
-	if (count == 0)
+	if (count == 0 || r->form.nerrors > 0 || r->nomem)
 		return;
 	if ((r->files = calloc(count, sizeof *r->files)) == NULL) {
 		r->nomem = 1;
 		return;
 	}
-	for (HDF *c = child; c != NULL; c = hdf_obj_next(c))
-		if (is_upload(req, c, &fp))
-			check_file(r, c, fp);
+	if (inspect_files(req, r) > 0 || r->nomem)
+		return;
+	r->nfiles = 0;
+	for (HDF *c = child; c != NULL; c = hdf_obj_next(c)) {
+		struct tw_attach *a;
+		enum tw_attach_problem problem;
+
+		if (!is_upload(req, c, &fp))
+			continue;
+		a = &r->files[r->nfiles++];
+		tw_attach_clear(a);
+		problem = tw_attach_read(&r->ac, fp, upload_name(c), a);
+		if (problem != TW_ATTACH_OK)
+			file_problem(r, hdf_obj_name(c), a, problem);
+	}
 }
 
 /* Checks the form token and the CSRF field; returns the status of a
@@ -488,10 +537,8 @@ service_request_post(struct tw_req *req)
 	has_coords =
 	    tw_form_coords(&r.form, &req->app->config->area, &lat, &lon);
 	check_service_fields(req, &r);
-	/* Photos cost seconds to decode: only a post with a valid CSRF
-	 * field and form token gets its files read. */
-	if (status == 0)
-		check_files(req, &r);
+	/* Last, as it reads the files only when the rest is valid. */
+	check_files(req, &r);
 	if (r.nomem)
 		err = TW_ERR_NOMEM;
 	else if (r.form.nerrors > 0)

@@ -45,6 +45,8 @@ tw_attach_config_read(const struct tw_config *cfg, struct tw_attach_config *ac)
 	ac->thumb_px = hdf_get_int_value(cfg->hdf, "Attach.ThumbSize", 320);
 	ac->max_pixels =
 	    hdf_get_int_value(cfg->hdf, "Attach.MaxPixels", 25L * 1000 * 1000);
+	ac->max_request_pixels = hdf_get_int_value(cfg->hdf,
+	    "Attach.MaxPixelsPerRequest", 60L * 1000 * 1000);
 }
 
 /* Returns 1 when the four bytes at p are one of the HEVC brands of
@@ -422,19 +424,34 @@ done:
 }
 
 /*
- * Checks one uploaded file and prepares what is to be stored: the photo
- * upright and without metadata with its thumbnail, or the PDF as sent,
- * and the SHA-256 of the stored bytes. name is the name the browser
- * gave. Returns TW_ATTACH_OK, or the problem to tell the resident; a
- * is to be cleared with tw_attach_clear either way.
+ * Returns the decoding cost of a photo from its header alone, in pixels
+ * of 8-bit RGB: width times height times the bytes of one pixel, over
+ * 3. A 16-bit RGBA pixel costs 8/3, a grey one 1/3.
  */
-enum tw_attach_problem
-tw_attach_prepare(const struct tw_attach_config *ac, const unsigned char *data,
-    size_t len, const char *name, struct tw_attach *a)
+static double
+photo_cost(VipsImage *img)
 {
-	enum tw_attach_problem problem;
+	return (double)vips_image_get_width(img) * vips_image_get_height(img) *
+	    vips_image_get_bands(img) *
+	    vips_format_sizeof(vips_image_get_format(img)) / 3.0;
+}
+
+/*
+ * Checks what a file shows without decoding it: its size, its type by
+ * its first bytes, a PDF's structure and actions, and a photo's
+ * dimensions from its header against Attach.MaxPixels. Sets
+ * a->file_name and a->type, and *cost to the photo's decoding cost (see
+ * photo_cost), 0 for a PDF. Returns TW_ATTACH_OK or the problem.
+ */
+static enum tw_attach_problem
+inspect(const struct tw_attach_config *ac, const unsigned char *data,
+    size_t len, const char *name, struct tw_attach *a, double *cost)
+{
+	VipsImage *in = NULL;
+	enum tw_attach_problem problem = TW_ATTACH_OK;
 
 	memset(a, 0, sizeof *a);
+	*cost = 0;
 	if ((a->file_name = display_name(name)) == NULL)
 		return TW_ATTACH_NOMEM;
 	if (len == 0)
@@ -447,8 +464,48 @@ tw_attach_prepare(const struct tw_attach_config *ac, const unsigned char *data,
 	if (a->type == TW_ATTACH_PDF) {
 		if (!tw_attach_pdf_valid(data, len))
 			return TW_ATTACH_UNDECODABLE;
-		if (tw_attach_pdf_active(data, len))
-			return TW_ATTACH_ACTIVE;
+		return tw_attach_pdf_active(data, len) ? TW_ATTACH_ACTIVE
+		                                       : TW_ATTACH_OK;
+	}
+	if (vips_start() != 0)
+		return TW_ATTACH_NOMEM;
+	/* The loaders of libvips read the header here and decode the
+	 * pixels only when they are used. */
+	if (load_photo(a->type, data, len, &in) != 0)
+		problem = TW_ATTACH_UNDECODABLE;
+	else if ((double)vips_image_get_width(in) * vips_image_get_height(in) >
+	    (double)ac->max_pixels)
+		problem = TW_ATTACH_PIXELS;
+	else
+		*cost = photo_cost(in);
+	if (problem != TW_ATTACH_OK)
+		tw_log_info("attach: rejected photo: %.*s",
+		    problem == TW_ATTACH_PIXELS ? 15 : first_line_len(),
+		    problem == TW_ATTACH_PIXELS ? "too many pixels"
+		                                : vips_error_buffer());
+	vips_error_clear();
+	if (in != NULL)
+		g_object_unref(in);
+	return problem;
+}
+
+/*
+ * Checks one uploaded file and prepares what is to be stored: the photo
+ * upright and without metadata with its thumbnail, or the PDF as sent,
+ * and the SHA-256 of the stored bytes. name is the name the browser
+ * gave. Returns TW_ATTACH_OK, or the problem to tell the resident; a
+ * is to be cleared with tw_attach_clear either way.
+ */
+enum tw_attach_problem
+tw_attach_prepare(const struct tw_attach_config *ac, const unsigned char *data,
+    size_t len, const char *name, struct tw_attach *a)
+{
+	enum tw_attach_problem problem;
+	double cost;
+
+	if ((problem = inspect(ac, data, len, name, a, &cost)) != TW_ATTACH_OK)
+		return problem;
+	if (a->type == TW_ATTACH_PDF) {
 		if ((a->data = malloc(len)) == NULL)
 			return TW_ATTACH_NOMEM;
 		memcpy(a->data, data, len);
@@ -457,6 +514,22 @@ tw_attach_prepare(const struct tw_attach_config *ac, const unsigned char *data,
 		return problem;
 	tw_sha256_hex((const char *)a->data, a->len, a->sha256);
 	return TW_ATTACH_OK;
+}
+
+/* Reads an uploaded file from fp into a new buffer, at most
+ * Attach.MaxBytes and one byte more to see that it is too big. Returns
+ * the buffer, or NULL. */
+static unsigned char *
+read_upload(const struct tw_attach_config *ac, FILE *fp, size_t *len)
+{
+	size_t cap = (size_t)ac->max_bytes + 1;
+	unsigned char *buf;
+
+	if (fp == NULL || fseek(fp, 0, SEEK_SET) != 0 ||
+	    (buf = malloc(cap)) == NULL)
+		return NULL;
+	*len = fread(buf, 1, cap, fp);
+	return buf;
 }
 
 /*
@@ -468,22 +541,43 @@ enum tw_attach_problem
 tw_attach_read(const struct tw_attach_config *ac, FILE *fp, const char *name,
     struct tw_attach *a)
 {
-	size_t cap = (size_t)ac->max_bytes + 1, len;
 	unsigned char *buf;
+	size_t len = 0;
 	enum tw_attach_problem problem;
 
-	if (fp == NULL || fseek(fp, 0, SEEK_SET) != 0) {
+	if ((buf = read_upload(ac, fp, &len)) == NULL) {
 		memset(a, 0, sizeof *a);
 		a->file_name = display_name(name);
 		return TW_ATTACH_NOMEM;
 	}
-	if ((buf = malloc(cap)) == NULL) {
-		memset(a, 0, sizeof *a);
-		a->file_name = display_name(name);
-		return TW_ATTACH_NOMEM;
-	}
-	len = fread(buf, 1, cap, fp);
 	problem = tw_attach_prepare(ac, buf, len, name, a);
+	free(buf);
+	return problem;
+}
+
+/*
+ * Reads an uploaded file from fp and checks it like tw_attach_prepare
+ * without decoding a photo: size, type, a PDF's structure, a photo's
+ * header and dimensions. Sets *cost to a photo's decoding cost in
+ * pixels of 8-bit RGB (width times height times bytes per pixel over
+ * 3), 0 for a PDF, for a limit on a whole request. Sets a->file_name;
+ * a is to be cleared with tw_attach_clear either way.
+ */
+enum tw_attach_problem
+tw_attach_read_header(const struct tw_attach_config *ac, FILE *fp,
+    const char *name, struct tw_attach *a, double *cost)
+{
+	unsigned char *buf;
+	size_t len = 0;
+	enum tw_attach_problem problem;
+
+	*cost = 0;
+	if ((buf = read_upload(ac, fp, &len)) == NULL) {
+		memset(a, 0, sizeof *a);
+		a->file_name = display_name(name);
+		return TW_ATTACH_NOMEM;
+	}
+	problem = inspect(ac, buf, len, name, a, cost);
 	free(buf);
 	return problem;
 }

@@ -499,17 +499,23 @@ has_escaped_nul(const char *text, size_t len)
 	return 0;
 }
 
+/* The longest field name, in bytes before decoding, of a query string
+ * or an urlencoded body. */
+#define MAX_NAME 200
+
 /*
- * Returns 1 when a field name of an urlencoded string, decoded, has an
- * empty part between dots ("a..b", ".a", "a."). ClearSilver cannot store
- * such a name and writes the raw value to standard error, which is the
- * log, so the request is refused instead.
+ * Returns 1 when a field name of an urlencoded string is longer than
+ * MAX_NAME bytes before decoding, or has, decoded, an empty part between
+ * dots ("a..b", ".a", "a."). ClearSilver cannot store such a name: it
+ * cuts names at 256 bytes and writes the raw decoded value, newlines
+ * included, to standard error, which is the log. The request is
+ * rejected instead.
  */
 static int
 has_bad_field_name(const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
-	char name[256];
+	char name[MAX_NAME + 1];
 
 	while (p < end) {
 		const char *amp = memchr(p, '&', end - p);
@@ -517,7 +523,9 @@ has_bad_field_name(const char *text, size_t len)
 		const char *eq = memchr(p, '=', stop - p);
 		size_t n = (size_t)((eq ? eq : stop) - p);
 
-		if (n > 0 && n < sizeof name) {
+		if (n > MAX_NAME)
+			return 1;
+		if (n > 0) {
 			memcpy(name, p, n);
 			name[n] = '\0';
 			for (char *c = name; *c; c++)
@@ -525,7 +533,7 @@ has_bad_field_name(const char *text, size_t len)
 					*c = ' ';
 			cgi_url_unescape(name);
 			if (name[0] == '.' || strstr(name, "..") != NULL ||
-			    name[strlen(name) - 1] == '.')
+			    (name[0] != '\0' && name[strlen(name) - 1] == '.'))
 				return 1;
 		}
 		p = stop + 1;
@@ -599,12 +607,14 @@ is_type(const char *type, const char *media)
 }
 
 /*
- * Copies the boundary parameter of a multipart Content-Type into out.
- * Returns 0, or -1 when there is none, it is given twice, it is empty,
- * longer than RFC 2046 allows (70) or has a character outside its
- * bchars: ClearSilver keeps a missing boundary of one request as a
- * dangling pointer into the next, and strange ones invite other
- * surprises.
+ * Copies the boundary of a multipart Content-Type into out. The type
+ * must be exactly what browsers and curl send: "multipart/form-data",
+ * then one parameter, boundary=VALUE or boundary="VALUE" (names in any
+ * case, spaces around the ';'), and nothing else. VALUE has 1 to 70 of
+ * the RFC 2046 bchars, without the space. Returns 0, or -1 for any
+ * other type. ClearSilver reads parameters its own way, and a
+ * boundary it cannot find crashes the worker (NULL dereference), so
+ * nothing it could read differently is let through.
  */
 static int
 multipart_boundary(const char *type, char out[71])
@@ -612,177 +622,253 @@ multipart_boundary(const char *type, char out[71])
 	static const char bchars[] =
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	    "'()+_,-./:=?";
-	const char *p = strchr(type, ';'), *at = NULL, *v;
+	const char *p = type;
 	size_t n;
+	int quoted;
 
-	while (p != NULL) {
-		p++;
-		p += strspn(p, " \t");
-		if (strncasecmp(p, "boundary=", 9) == 0) {
-			if (at != NULL)
-				return -1;
-			at = p + 9;
-		}
-		p = strchr(p, ';');
-	}
-	if (at == NULL)
+	if (strncasecmp(p, "multipart/form-data", 19) != 0)
 		return -1;
-	v = at;
-	if (*v == '"') {
-		v++;
-		n = strcspn(v, "\"");
-		if (v[n] != '"')
-			return -1;
-	} else
-		n = strcspn(v, "; \t");
+	p += 19;
+	p += strspn(p, " \t");
+	if (*p++ != ';')
+		return -1;
+	p += strspn(p, " \t");
+	if (strncasecmp(p, "boundary=", 9) != 0)
+		return -1;
+	p += 9;
+	quoted = *p == '"';
+	p += quoted;
+	n = strspn(p, bchars);
 	if (n == 0 || n > 70)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (strchr(bchars, v[i]) == NULL || v[i] == '\0')
-			return -1;
-	memcpy(out, v, n);
+	memcpy(out, p, n);
 	out[n] = '\0';
-	return 0;
+	p += n;
+	if (quoted && *p++ != '"')
+		return -1;
+	p += strspn(p, " \t");
+	return *p == '\0' ? 0 : -1;
+}
+
+/* Returns the length of the run of field-name characters at p, at most
+ * max bytes. */
+static size_t
+name_span(const char *p, const char *end, size_t max)
+{
+	static const char chars[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+	size_t n = 0;
+
+	while (p + n < end && n <= max && p[n] != '\0' &&
+	    strchr(chars, p[n]) != NULL)
+		n++;
+	return n;
+}
+
+/* Skips spaces and tabs from p, not past end. */
+static const char *
+skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
 }
 
 /*
- * Copies the value of the parameter attr ("name" or "filename") of a
- * Content-Disposition header line into out. The parameters are read in
- * order, quoted values whole, so a quoted value cannot hide another
- * parameter. Returns 1 when found, 0 when not, -1 when the line is
- * malformed or the value too long for out.
+ * Reads the value of a Content-Disposition header line of a part,
+ * from p to end, into name and sets *is_file. Only the form browsers
+ * and curl send is accepted: form-data; name="NAME", optionally
+ * followed by ; filename="FILENAME". NAME has 1 to 63 of [A-Za-z0-9_-]
+ * and FILENAME has no '"', '\\', CR, LF or NUL (browsers send a quote
+ * as %22). Returns 0, or -1 for anything else, because ClearSilver
+ * reads escapes and stray parameters differently.
  */
 static int
-disposition_param(const char *line, size_t len, const char *attr, char *out,
-    size_t outsz)
+parse_disposition(const char *p, const char *end, char name[64], int *is_file)
 {
-	const char *p = memchr(line, ';', len), *end = line + len;
+	size_t n;
 
-	while (p != NULL && p < end) {
-		const char *key, *value;
-		size_t klen, vlen;
-
+	p = skip_blanks(p, end);
+	if (end - p < 9 || strncasecmp(p, "form-data", 9) != 0)
+		return -1;
+	p = skip_blanks(p + 9, end);
+	if (p == end || *p++ != ';')
+		return -1;
+	p = skip_blanks(p, end);
+	if (end - p < 6 || strncasecmp(p, "name=\"", 6) != 0)
+		return -1;
+	p += 6;
+	n = name_span(p, end, 63);
+	if (n == 0 || n > 63 || p + n == end || p[n] != '"')
+		return -1;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	p = skip_blanks(p + n + 1, end);
+	*is_file = 0;
+	if (p == end)
+		return 0;
+	if (*p++ != ';')
+		return -1;
+	p = skip_blanks(p, end);
+	if (end - p < 10 || strncasecmp(p, "filename=\"", 10) != 0)
+		return -1;
+	p += 10;
+	while (p < end && *p != '"') {
+		if (*p == '\\' || *p == '\r' || *p == '\n' || *p == '\0')
+			return -1;
 		p++;
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		key = p;
-		while (p < end && *p != '=' && *p != ';')
-			p++;
-		klen = (size_t)(p - key);
-		if (p == end || *p == ';')
-			continue;
-		value = ++p;
-		if (p < end && *p == '"') {
-			value = ++p;
-			while (p < end && *p != '"')
-				p += *p == '\\' && p + 1 < end ? 2 : 1;
-			if (p >= end)
+	}
+	if (p == end)
+		return -1;
+	*is_file = 1;
+	p = skip_blanks(p + 1, end);
+	return p == end ? 0 : -1;
+}
+
+/*
+ * Checks the headers of one part, from p to the blank line at hdr_end:
+ * CRLF lines, one Content-Disposition that parse_disposition accepts
+ * and at most one Content-Type, no other header. Sets name and
+ * *is_file. Returns 0, or -1 with the reason in *why.
+ */
+static int
+check_part_headers(const char *p, const char *hdr_end, char name[64],
+    int *is_file, const char **why)
+{
+	int dispositions = 0, types = 0;
+
+	while (p < hdr_end + 2) {
+		const char *eol = memmem(p, hdr_end + 2 - p, "\r\n", 2);
+		const char *colon;
+
+		/* A bare CR or LF would end the line early for
+		 * ClearSilver. */
+		if (eol == NULL || memchr(p, '\n', eol - p) != NULL ||
+		    memchr(p, '\r', eol - p) != NULL ||
+		    memchr(p, '\0', eol - p) != NULL) {
+			*why = "a part header line not ended by CRLF";
+			return -1;
+		}
+		colon = memchr(p, ':', eol - p);
+		if (colon == NULL) {
+			*why = "a part header line without a colon";
+			return -1;
+		}
+		if (colon - p == 19 &&
+		    strncasecmp(p, "Content-Disposition", 19) == 0) {
+			if (dispositions++ > 0 ||
+			    parse_disposition(colon + 1, eol, name, is_file) !=
+			        0) {
+				*why = "a part with a malformed "
+				       "Content-Disposition";
 				return -1;
-			vlen = (size_t)(p - value);
-			p++;
+			}
+		} else if (colon - p == 12 &&
+		    strncasecmp(p, "Content-Type", 12) == 0) {
+			if (types++ > 0) {
+				*why = "a part with two Content-Type headers";
+				return -1;
+			}
 		} else {
-			while (p < end && *p != ';')
-				p++;
-			vlen = (size_t)(p - value);
+			*why = "a part with an unexpected header";
+			return -1;
 		}
-		if (klen == strlen(attr) && strncasecmp(key, attr, klen) == 0) {
-			if (vlen >= outsz)
-				return -1;
-			memcpy(out, value, vlen);
-			out[vlen] = '\0';
-			return 1;
-		}
-		p = memchr(p, ';', end - p);
+		p = eol + 2;
+	}
+	if (dispositions == 0) {
+		*why = "a part without a Content-Disposition";
+		return -1;
 	}
 	return 0;
 }
 
 /*
  * Checks a multipart/form-data body before ClearSilver reads it. The
- * body may have at most max_fields parts, and each part must name a
- * field. A name must not contain a '.', because ClearSilver would store
- * "a.FileHandle" inside field a, and must not come twice, because
- * ClearSilver would keep one value silently. A text value must not
- * contain a NUL byte, where ClearSilver would cut it. Returns 0, or -1
- * with the reason in *why.
+ * body must have the shape browsers and curl send: it starts with
+ * --BOUNDARY, and every occurrence of --BOUNDARY in it comes at the
+ * start or after CRLF and is followed by CRLF, or by "--" for the last
+ * one, which only an optional CRLF may follow. ClearSilver also takes
+ * a delimiter after a bare LF, so one left in a part would split it
+ * there. Every occurrence counts as a part: the body may have at most
+ * max_fields parts, each part must pass check_part_headers, a name
+ * must not come twice (ClearSilver would keep one value silently), and
+ * a text value must not contain a NUL byte (ClearSilver would cut it).
+ * Returns 0, or -1 with the reason in *why.
  */
 static int
 check_multipart(const char *body, size_t len, const char *boundary,
     long max_fields, const char **why)
 {
-	char delim[80], names[128][64];
+	char dash[80], names[128][64];
 	size_t dlen, nnames = 0;
-	const char *p, *end = body + len;
+	const char *p = body, *end = body + len;
 	long parts = 0;
 
-	dlen = (size_t)snprintf(delim, sizeof delim, "\r\n--%s", boundary);
-	/* The first delimiter may start the body, without a line end. */
-	if (len >= dlen - 2 && memcmp(body, delim + 2, dlen - 2) == 0)
-		p = body + dlen - 2;
-	else if ((p = memmem(body, len, delim, dlen)) != NULL)
-		p += dlen;
-	else {
-		*why = "no boundary in the body";
+	dlen = (size_t)snprintf(dash, sizeof dash, "--%s", boundary);
+	if (len < dlen || memcmp(body, dash, dlen) != 0) {
+		*why = "a multipart body not starting with its boundary";
 		return -1;
 	}
 	for (;;) {
-		const char *hdr_end, *next, *line;
-		char name[64], file[8];
-		int has_name = 0, has_file = 0;
+		const char *q = p + dlen, *next, *hdr_end;
+		char name[64];
+		int is_file = 0;
 
-		if (end - p >= 2 && memcmp(p, "--", 2) == 0)
+		if (end - q >= 2 && memcmp(q, "--", 2) == 0) {
+			q += 2;
+			if (q != end &&
+			    (end - q != 2 || memcmp(q, "\r\n", 2) != 0)) {
+				*why = "data after the closing boundary";
+				return -1;
+			}
+			if (parts == 0) {
+				*why = "a multipart body without parts";
+				return -1;
+			}
 			return 0;
+		}
+		if (end - q < 2 || memcmp(q, "\r\n", 2) != 0) {
+			*why = "a boundary not followed by CRLF";
+			return -1;
+		}
+		q += 2;
 		if (++parts > max_fields) {
 			*why = "too many parts";
 			return -1;
 		}
-		hdr_end = memmem(p, end - p, "\r\n\r\n", 4);
-		if (hdr_end == NULL) {
-			*why = "a part without headers";
-			return -1;
-		}
-		next = memmem(hdr_end + 4, end - (hdr_end + 4), delim, dlen);
+		next = memmem(q, end - q, dash, dlen);
 		if (next == NULL) {
 			*why = "a part without its closing boundary";
 			return -1;
 		}
-		for (line = p; line < hdr_end;) {
-			const char *eol = memmem(line, end - line, "\r\n", 2);
-			size_t n = (size_t)((eol ? eol : end) - line);
-
-			if (n > 20 &&
-			    strncasecmp(line, "Content-Disposition:", 20) ==
-			        0) {
-				has_name = disposition_param(line, n, "name",
-				    name, sizeof name);
-				has_file = disposition_param(line, n,
-				               "filename", file,
-				               sizeof file) != 0;
-			}
-			line += n + 2;
-		}
-		if (has_name != 1 || name[0] == '\0' ||
-		    strchr(name, '.') != NULL) {
-			*why = "a part without a usable field name";
+		if (next - q < 2 || memcmp(next - 2, "\r\n", 2) != 0) {
+			*why = "a boundary not preceded by CRLF";
 			return -1;
 		}
+		hdr_end = memmem(q, (next - 2) - q, "\r\n\r\n", 4);
+		if (hdr_end == NULL) {
+			*why = "a part without headers";
+			return -1;
+		}
+		if (check_part_headers(q, hdr_end, name, &is_file, why) != 0)
+			return -1;
 		for (size_t i = 0; i < nnames; i++)
 			if (strcmp(names[i], name) == 0) {
 				*why = "a field name given twice";
 				return -1;
 			}
-		if (nnames < sizeof names / sizeof names[0])
-			memcpy(names[nnames++], name, sizeof name);
-		else {
+		if (nnames == sizeof names / sizeof names[0]) {
 			*why = "too many parts";
 			return -1;
 		}
-		if (!has_file &&
-		    memchr(hdr_end + 4, '\0', next - (hdr_end + 4)) != NULL) {
+		memcpy(names[nnames++], name, sizeof name);
+		if (!is_file &&
+		    memchr(hdr_end + 4, '\0', (next - 2) - (hdr_end + 4)) !=
+		        NULL) {
 			*why = "a NUL byte in a text field";
 			return -1;
 		}
-		p = next + dlen;
+		p = next;
 	}
 }
 

@@ -1098,7 +1098,9 @@ enum tw_attach_problem {
 	TW_ATTACH_UNDECODABLE, /* the type's decoder or check failed */
 	TW_ATTACH_PIXELS, /* a photo of more than Attach.MaxPixels */
 	TW_ATTACH_NOMEM, /* out of memory or libvips failed to start */
-	TW_ATTACH_ACTIVE /* a PDF that names scripts or actions */
+	TW_ATTACH_ACTIVE, /* a PDF that names scripts or actions */
+	TW_ATTACH_REQUEST_PIXELS /* photos of a request over
+	                            Attach.MaxPixelsPerRequest */
 };
 
 /* The Attach section of the configuration. */
@@ -1109,6 +1111,8 @@ struct tw_attach_config {
 	long max_body; /* bytes of a whole request with its files */
 	long thumb_px; /* the longer side of a thumbnail */
 	long max_pixels; /* width times height of a photo */
+	long max_request_pixels; /* decoding cost of all photos of a request,
+	                            in pixels of 8-bit RGB */
 };
 
 /* One accepted file, as it is to be stored. */
@@ -1562,5 +1566,10 @@ struct tw_purge_counts {
 
 enum tw_err tw_purge(struct tw_db *, const struct tw_config *,
     struct tw_purge_counts *);
+
+/* attach.c: checks an uploaded file's size, type and header without
+ * decoding it. */
+enum tw_attach_problem tw_attach_read_header(const struct tw_attach_config *,
+    FILE *, const char *name, struct tw_attach *, double *cost);
 
 #endif

@@ -71,6 +71,15 @@ class Photos:
             "--optimize-coding", "--strip")
         with open(self.path("cut.jpg"), "wb") as out:
             out.write(self.read("grey.jpg")[:629] + b"\xff\xd9")
+        # 25 million pixels each, Attach.MaxPixels: three of them are
+        # over Attach.MaxPixelsPerRequest (60 million).
+        run("vips", "black", self.path("big.png"), "5000", "5000", "--bands", "3")
+        # A 16-bit RGBA photo of the same size costs 8/3 as much.
+        run("vips", "black", self.path("black4.v"), "5000", "5000", "--bands", "4")
+        run("vips", "cast", self.path("black4.v"), self.path("black16.v"), "ushort")
+        run("vips", "copy", self.path("black16.v"), self.path("rgba16.v"),
+            "--interpretation", "rgb16")
+        run("vips", "pngsave", self.path("rgba16.v"), self.path("rgba16.png"))
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -504,6 +513,45 @@ class HardeningTest(RequestTestCase):
             self.assertEqual(page.status, 403, wrong)
             self.assertIsNone(stack.field_error(page, "file1"), wrong)
             self.assertEqual(stack.count("case_attachments"), before)
+
+    def test_files_not_read_with_invalid_fields(self):
+        # With valid tokens but no other field, the files must not be
+        # decoded: a photo over Attach.MaxPixels gets no message yet.
+        browser = stack.Browser()
+        path = "/en/services/bulky-waste/request"
+        hidden = stack.open_form(browser, path)
+        files = {"file%d" % i: ("huge%d.png" % i, photos().read("huge.png"))
+                 for i in range(1, MAX_FILES + 1)}
+        before, files_before = counts(), stored_files()
+        for _ in range(2):
+            body, content_type = multipart(hidden, files)
+            page = browser.request("POST", path, body=body,
+                                   headers={"Content-Type": content_type})
+            self.assertEqual(page.status, 422, page.text[:2000])
+            self.assertIsNotNone(stack.field_error(page, "description"))
+            for name in files:
+                self.assertIsNone(stack.field_error(page, name), name)
+        self.assertEqual(counts(), before)
+        self.assertEqual(stored_files(), files_before)
+
+    def test_photos_over_request_pixels_named(self):
+        big = photos().read("big.png")
+        for lang in ("en", "ar"):
+            page = self.assert_rejected(
+                lang, {"file1": ("a.png", big), "file2": ("b.png", big),
+                       "file3": ("c.png", big)},
+                "Request.Err.RequestPixels", "c.png", field="file3")
+            self.assertIsNone(stack.field_error(page, "file1"))
+            self.assertIsNone(stack.field_error(page, "file2"))
+
+    def test_16_bit_rgba_photo_counted_by_bytes(self):
+        # 25 million pixels, Attach.MaxPixels, but 8 bytes each.
+        self.assert_rejected("en", {"file1": ("deep.png", photos().read("rgba16.png"))},
+                             "Request.Err.RequestPixels", "deep.png")
+
+    def test_two_photos_under_request_pixels_accepted(self):
+        big = photos().read("big.png")
+        self.submit("en", bulky_fields(), {"file1": ("a.png", big), "file2": ("b.png", big)})
 
     def test_cut_jpeg_with_end_marker(self):
         self.assert_rejected("en", {"file1": ("cut.jpg", photos().read("cut.jpg"))},

@@ -234,6 +234,79 @@ START_TEST(test_prepare_turns_upright)
 }
 END_TEST
 
+/* Returns a temporary file with len bytes of data, rewound. */
+static FILE *
+temp_upload(const void *data, size_t len)
+{
+	FILE *fp = tmpfile();
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(data, 1, len, fp), len);
+	rewind(fp);
+	return fp;
+}
+
+START_TEST(test_read_header_cost_by_bytes)
+{
+	struct tw_attach a;
+	struct tw_attach_config small = config;
+	VipsImage *black = NULL, *deep = NULL, *rgb16 = NULL;
+	void *png = NULL, *png16 = NULL;
+	size_t len, len16;
+	double cost = -1;
+	FILE *fp;
+
+	png = make_photo(40, 30, 1, 0, &len);
+	fp = temp_upload(png, len);
+	ck_assert_int_eq(tw_attach_read_header(&config, fp, "a.png", &a, &cost),
+	    TW_ATTACH_OK);
+	ck_assert_double_eq_tol(cost, 40 * 30, 0.01);
+	/* Only the header was read: nothing is prepared for storing. */
+	ck_assert_ptr_null(a.data);
+	ck_assert_str_eq(a.file_name, "a.png");
+	tw_attach_clear(&a);
+	small.max_pixels = 40 * 30 - 1;
+	ck_assert_int_eq(tw_attach_read_header(&small, fp, "a.png", &a, &cost),
+	    TW_ATTACH_PIXELS);
+	tw_attach_clear(&a);
+	fclose(fp);
+
+	ck_assert_int_eq(vips_black(&black, 40, 30, "bands", 4, NULL), 0);
+	ck_assert_int_eq(vips_cast(black, &deep, VIPS_FORMAT_USHORT, NULL), 0);
+	ck_assert_int_eq(vips_copy(deep, &rgb16, "interpretation",
+	                     VIPS_INTERPRETATION_RGB16, NULL),
+	    0);
+	ck_assert_int_eq(vips_pngsave_buffer(rgb16, &png16, &len16, NULL), 0);
+	fp = temp_upload(png16, len16);
+	ck_assert_int_eq(tw_attach_read_header(&config, fp, "deep.png", &a,
+	                     &cost),
+	    TW_ATTACH_OK);
+	ck_assert_double_eq_tol(cost, 40 * 30 * 8 / 3.0, 0.01);
+	tw_attach_clear(&a);
+	fclose(fp);
+
+	fp = temp_upload(png, 20);
+	ck_assert_int_eq(tw_attach_read_header(&config, fp, "cut.png", &a,
+	                     &cost),
+	    TW_ATTACH_UNDECODABLE);
+	tw_attach_clear(&a);
+	fclose(fp);
+
+	fp = temp_upload(pdf, sizeof pdf - 1);
+	ck_assert_int_eq(tw_attach_read_header(&config, fp, "d.pdf", &a, &cost),
+	    TW_ATTACH_OK);
+	ck_assert_double_eq(cost, 0);
+	tw_attach_clear(&a);
+	fclose(fp);
+
+	g_object_unref(rgb16);
+	g_object_unref(deep);
+	g_object_unref(black);
+	g_free(png16);
+	g_free(png);
+}
+END_TEST
+
 START_TEST(test_prepare_png_stays_png)
 {
 	struct tw_attach a;
@@ -537,6 +610,7 @@ main(void)
 	tcase_add_test(tc, test_prepare_truncated_jpeg);
 	tcase_add_test(tc, test_prepare_turns_upright);
 	tcase_add_test(tc, test_prepare_png_stays_png);
+	tcase_add_test(tc, test_read_header_cost_by_bytes);
 	tcase_add_test(tc, test_prepare_pdf_as_sent);
 	tcase_add_test(tc, test_pdf_needs_structure);
 	tcase_add_test(tc, test_pdf_active_content);
