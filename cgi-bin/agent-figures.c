@@ -240,7 +240,7 @@ bar_height(long long value, long long max)
 
 /* The characters of a bar's label under the chart; the whole name is in
  * the bar's title. */
-#define SHORT_LABEL_CHARS 14
+#define SHORT_LABEL_CHARS 18
 #define SHORT_LABEL_BYTES (SHORT_LABEL_CHARS * 4 + 4)
 
 /* Writes name into out, cut after SHORT_LABEL_CHARS characters with an
@@ -266,6 +266,34 @@ short_label(const char *name, char out[SHORT_LABEL_BYTES])
 	out[i] = '\0';
 }
 
+/* Returns the length of the words that every group's name starts with,
+ * such as "Directorate General of ", so that the bars' short labels
+ * keep what tells the groups apart; 0 for fewer than two groups. */
+static size_t
+shared_words(struct tw_req *req, enum tw_fig_group group,
+    const struct tw_figures *f)
+{
+	const char *first;
+	size_t len, words = 0;
+
+	if (f->ngroups < 2)
+		return 0;
+	first = group_name(req, group, &f->groups[0]);
+	len = strlen(first);
+	for (size_t i = 1; i < f->ngroups; i++) {
+		const char *name = group_name(req, group, &f->groups[i]);
+		size_t n = 0;
+
+		while (n < len && name[n] == first[n])
+			n++;
+		len = n;
+	}
+	for (size_t n = 0; n < len; n++)
+		if (first[n] == ' ')
+			words = n + 1;
+	return words;
+}
+
 /* Fills Figures.Rows.N.* and the bar chart, Figures.Bars.N.*: per
  * group a bar of received and a bar of resolved cases. */
 static void
@@ -276,6 +304,7 @@ fill_groups(struct tw_req *req, enum tw_fig_group group,
 		"Resolved", "Share", "Confirmed", "Overdue", "Median", "P90",
 		"Handled" };
 	char cells[GROUP_CELLS][CELL_MAX], label[SHORT_LABEL_BYTES];
+	size_t shared = shared_words(req, group, f);
 	long long max = 0;
 	long slot, width;
 
@@ -309,7 +338,10 @@ fill_groups(struct tw_req *req, enum tw_fig_group group,
 		    x + width);
 		hdf_set_valuef(req->hdf, "Figures.Bars.%zu.Label=%s", i,
 		    cells[1][0] != '\0' ? cells[1] : cells[0]);
-		short_label(cells[1][0] != '\0' ? cells[1] : cells[0], label);
+		short_label(cells[1][0] != '\0' && strlen(cells[1]) > shared
+		        ? cells[1] + shared
+		        : cells[0],
+		    label);
 		hdf_set_valuef(req->hdf, "Figures.Bars.%zu.Short=%s", i, label);
 		hdf_set_valuef(req->hdf, "Figures.Bars.%zu.Received=%lld", i,
 		    g->received);

@@ -7,6 +7,7 @@ import csv
 import datetime
 import html
 import io
+import os
 import random
 import re
 import unittest
@@ -226,9 +227,14 @@ class FiguresTest(unittest.TestCase):
         labels = [html.unescape(t) for t in
                   re.findall(r'<text [^>]*font-size="11">([^<]*)</text>', svg)]
         names = dict(stack.sql("SELECT code, name_en FROM directorates"))
-        expected = sorted(names[key] if len(names[key]) <= 14
-                          else names[key][:14] + "…"
-                          for key in self.expected("directorate"))
+        shown = [names[key] for key in self.expected("directorate")]
+        # The words every name starts with are left out of the labels.
+        shared = 0
+        if len(shown) > 1:
+            shared = os.path.commonprefix(shown).rfind(" ") + 1
+        expected = sorted(name[shared:] if len(name) - shared <= 18
+                          else name[shared:shared + 18] + "\u2026"
+                          for name in shown)
         self.assertEqual(sorted(labels), expected)
 
     def test_trend(self):
