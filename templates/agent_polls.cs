@@ -10,12 +10,12 @@ if:subcount(Polls) > 0 ?>
   <div class="table-scroll">
   <table class="queue" id="polls">
     <thead><tr>
-      <th scope="col"><?cs var:L.Agent.Polls.TitleEn ?></th>
+      <th scope="col"><?cs var:L.Agent.Polls.ListTitle ?></th>
       <th scope="col"><?cs var:L.Agent.Polls.Kind ?></th>
       <th scope="col"><?cs var:L.Agent.Polls.Opens ?></th>
       <th scope="col"><?cs var:L.Agent.Polls.Closes ?></th>
       <th scope="col"><?cs var:L.Agent.Polls.Responses ?></th>
-      <th scope="col"></th>
+      <th scope="col"><?cs var:L.Agent.Polls.Actions ?></th>
     </tr></thead>
     <tbody><?cs
   each:p = Polls ?>
