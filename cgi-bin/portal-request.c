@@ -436,7 +436,8 @@ check_tokens(struct tw_req *req, struct request *r, char nonce[33])
 }
 
 /* Redirects to the confirmation page of the complaint form, which shows
- * the case number of any case, signed so the page knows it is ours. */
+ * the case number of any case, signed so the page knows it is ours, in
+ * the words of a request (k=request). */
 static enum tw_err
 redirect_done(struct tw_req *req, const char *number)
 {
@@ -444,8 +445,9 @@ redirect_done(struct tw_req *req, const char *number)
 
 	tw_hmac_token(req->app->config->secret, "done", number, sig,
 	    sizeof sig);
-	snprintf(location, sizeof location, "/%s/complaints/done?n=%s&s=%s",
-	    tw_lang_code(req->lang), number, sig);
+	snprintf(location, sizeof location,
+	    "/%s/complaints/done?n=%s&s=%s&k=request", tw_lang_code(req->lang),
+	    number, sig);
 	snprintf(req->case_number, sizeof req->case_number, "%s", number);
 	return tw_redirect(req, 303, location);
 }

@@ -276,8 +276,8 @@ complaint_post(struct tw_req *req)
 }
 
 /*
- * GET /{lang}/complaints/done?n=NUMBER&s=SIG: the confirmation page with
- * the case number. 404 when the signature is not ours; changes nothing.
+ * GET /{lang}/complaints/done?n=NUMBER&s=SIG[&k=request]: the confirmation page
+ * with the case number. 404 when the signature is not ours; changes nothing.
  */
 static enum tw_err
 complaint_done(struct tw_req *req)
@@ -293,7 +293,14 @@ complaint_done(struct tw_req *req)
 	if (!tw_token_equal(expected, sig))
 		return tw_render_error(req, 404);
 	hdf_set_value(req->hdf, "Case.Number", parsed);
-	hdf_set_value(req->hdf, "Page.Title", tw_req_string(req, "Done.Title"));
+	/* k=request only changes the words: a request, not a complaint. */
+	if (strcmp(hdf_get_value(req->hdf, "Query.k", ""), "request") == 0)
+		hdf_set_value(req->hdf, "Case.Request", "1");
+	hdf_set_value(req->hdf, "Page.Title",
+	    tw_req_string(req,
+	        hdf_get_int_value(req->hdf, "Case.Request", 0)
+	            ? "Done.RequestTitle"
+	            : "Done.Title"));
 	return tw_render(req, 200, "complaint_done.cs");
 }
 

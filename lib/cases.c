@@ -180,8 +180,13 @@ queue_receipt(struct tw_db *db, HDF *strings, unsigned long long case_id,
 	char *body;
 	enum tw_err err;
 
-	body = tw_str_replace(tw_string(strings, "Sms.CaseReceived"),
-	    "{number}", number);
+	body =
+	    tw_str_replace(tw_string(strings,
+	                       c->type != NULL &&
+	                               strcmp(c->type, "service_request") == 0
+	                           ? "Sms.RequestReceived"
+	                           : "Sms.CaseReceived"),
+	        "{number}", number);
 	if (body == NULL)
 		return TW_ERR_NOMEM;
 	sms.body = body;

@@ -613,3 +613,13 @@ CREATE TABLE service_sends (
 	CONSTRAINT service_sends_case FOREIGN KEY (case_id)
 	    REFERENCES cases (id)
 ) ENGINE=InnoDB;
+
+-- A working day is 7 working hours (Sunday to Thursday, 07:30-14:30).
+-- The categories of the online requests get the SLA their procedure
+-- pages promise, so that staff see the due time the resident was told.
+UPDATE categories SET sla_hours = 5 * 7 WHERE code = 'container_request';
+UPDATE categories SET sla_hours = 7 * 7 WHERE code = 'bulky_waste';
+UPDATE categories SET sla_hours = 3 * 7 WHERE code = 'insects';
+UPDATE categories SET sla_hours = 3 * 7 WHERE code = 'light_out';
+UPDATE categories SET sla_hours = 21 * 7 WHERE code = 'speed_bump';
+UPDATE categories SET sla_hours = 5 * 7 WHERE code = 'abandoned_vehicle';

@@ -24,6 +24,7 @@ static const struct golden_case cases[] = {
 	{ "complaint_form", "complaint_form.cs", 0 },
 	{ "complaint_form_errors", "complaint_form.cs", 0 },
 	{ "complaint_done", "complaint_done.cs", 0 },
+	{ "complaint_done_request", "complaint_done.cs", 0 },
 	{ "track", "track.cs", 0 },
 	{ "track_result", "track.cs", 0 },
 	{ "survey", "survey.cs", 0 },

@@ -418,6 +418,12 @@ class EndToEndTest(RequestTestCase):
                         " WHERE c.number = @p1 AND o.kind = 'case_received'", number)
         self.assertEqual(len(sms), 1)
         self.assertIn(number, sms[0][0])
+        self.assertEqual(sms[0][0], stack.message(
+            lang, "Sms.RequestReceived").replace("{number}", number))
+        done = browser.get(response.header("Location"))
+        self.assertEqual(done.status, 200)
+        self.assertIn(stack.message(lang, "Done.RequestTitle"), done.text)
+        self.assertIn('href="/%s/services"' % lang, done.text)
 
         # The resident tracks it by number and mobile.
         tracker = stack.Browser()
