@@ -44,6 +44,17 @@ enum procedure_col {
 	COL_MAX
 };
 
+/* The four searched columns as one text, with the Arabic letters that
+ * people type either way made one: hamza forms of alef as alef, taa
+ * marbuta as haa, alef maksura as yaa (fold_arabic does the same to the
+ * terms). */
+#define SEARCH_TEXT                                                            \
+	"REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(CONCAT_WS(' ', s.name_ar,"    \
+	" s.name_en, s.description_ar, s.description_en),"                     \
+	" '\xd8\xa3', '\xd8\xa7'), '\xd8\xa5', '\xd8\xa7'),"                   \
+	" '\xd8\xa2', '\xd8\xa7'), '\xd8\xa9', '\xd9\x87'),"                   \
+	" '\xd9\x89', '\xd9\x8a')"
+
 /* clang-format off */
 static struct tw_stmt stmts[SQL_MAX] = {
 	[SQL_PROCEDURE] = {
@@ -80,15 +91,9 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " IF(? = 1, d.name_ar, d.name_en)"
 	    " FROM services s JOIN directorates d ON d.id = s.directorate_id"
 	    " WHERE (s.active = 1 OR ? = 1)"
-	    " AND CONCAT_WS(' ', s.name_ar, s.name_en, s.description_ar,"
-	    " s.description_en) LIKE ? AND CONCAT_WS(' ', s.name_ar, s.name_en,"
-	    " s.description_ar, s.description_en) LIKE ?"
-	    " AND CONCAT_WS(' ', s.name_ar, s.name_en, s.description_ar,"
-	    " s.description_en) LIKE ? AND CONCAT_WS(' ', s.name_ar,"
-	    " s.name_en, s.description_ar, s.description_en) LIKE ?"
-	    " AND CONCAT_WS(' ', s.name_ar, s.name_en, s.description_ar,"
-	    " s.description_en) LIKE ? AND CONCAT_WS(' ', s.name_ar,"
-	    " s.name_en, s.description_ar, s.description_en) LIKE ?"
+	    " AND " SEARCH_TEXT " LIKE ? AND " SEARCH_TEXT " LIKE ?"
+	    " AND " SEARCH_TEXT " LIKE ? AND " SEARCH_TEXT " LIKE ?"
+	    " AND " SEARCH_TEXT " LIKE ? AND " SEARCH_TEXT " LIKE ?"
 	    " ORDER BY d.sort, d.id, 2"},
 	[SQL_PAGE] = {
 	    "SELECT s.code, IF(? = 1, s.name_ar, s.name_en),"
@@ -592,6 +597,34 @@ tw_services_browse(struct tw_db *db, enum tw_lang lang, const char *directorate,
 	return TW_OK;
 }
 
+/* Writes into out the term folded as SEARCH_TEXT folds the columns:
+ * each of the letters is two bytes in UTF-8, and so is its stand-in. */
+static void
+fold_arabic(const char *term, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)term;
+	     *p != '\0' && n + 2 < size; p++) {
+		if (p[0] == 0xd8 &&
+		    (p[1] == 0xa3 || p[1] == 0xa5 || p[1] == 0xa2)) {
+			out[n++] = (char)0xd8;
+			out[n++] = (char)0xa7;
+			p++;
+		} else if (p[0] == 0xd8 && p[1] == 0xa9) {
+			out[n++] = (char)0xd9;
+			out[n++] = (char)0x87;
+			p++;
+		} else if (p[0] == 0xd9 && p[1] == 0x89) {
+			out[n++] = (char)0xd9;
+			out[n++] = (char)0x8a;
+			p++;
+		} else
+			out[n++] = (char)*p;
+	}
+	out[n] = '\0';
+}
+
 /* Runs the substring search of up to TW_SERVICE_TERMS_MAX terms. */
 static enum tw_err
 search_like(struct tw_db *db, long long ar, int all,
@@ -603,8 +636,11 @@ search_like(struct tw_db *db, long long ar, int all,
 
 	/* Terms hold letters and digits only, so no LIKE wildcard. */
 	for (size_t i = 0; i < TW_SERVICE_TERMS_MAX; i++) {
-		snprintf(patterns[i], sizeof patterns[i], "%%%s%s",
-		    i < n ? terms[i] : "", i < n ? "%" : "");
+		char folded[TW_SERVICE_TERM_MAX];
+
+		fold_arabic(i < n ? terms[i] : "", folded, sizeof folded);
+		snprintf(patterns[i], sizeof patterns[i], "%%%s%s", folded,
+		    i < n ? "%" : "");
 		p[4 + i] = TW_P_STR(patterns[i]);
 	}
 	return tw_db_query(db, &stmts[SQL_SEARCH_LIKE], p,

@@ -160,6 +160,16 @@ class PortalTest(unittest.TestCase):
             with self.subTest(words=words):
                 self.assertEqual(self.search("ar", words), expected)
 
+    def test_search_arabic_spelling_variants(self):
+        """People type alef without hamza, haa for taa marbuta and alef
+        maksura for yaa; each spelling finds what the written one does."""
+        for written, typed in (("إنارة", "انارة"), ("حاوية", "حاويه"),
+                               ("رخصة بناء", "رخصه بناء")):
+            with self.subTest(typed=typed):
+                expected = self.search("ar", written)
+                self.assertNotEqual(expected, [])
+                self.assertEqual(self.search("ar", typed), expected)
+
     def test_search_english_description_word(self):
         expected = codes_where("description_en LIKE '%veterinarian%'")
         self.assertEqual(len(expected), 1)
