@@ -318,11 +318,18 @@ render_track(struct tw_req *req, int status)
 }
 
 /*
- * GET /{lang}/track: the tracking form. 200; changes nothing.
+ * GET /{lang}/track[?number=NUMBER]: the tracking form, with the case
+ * number filled in when it is a valid one (the confirmation page links
+ * here with it). 200; changes nothing.
  */
 static enum tw_err
 track_form(struct tw_req *req)
 {
+	char number[TW_CASENUM_LEN + 1];
+
+	if (tw_casenum_parse(hdf_get_value(req->hdf, "Query.number", ""),
+	        number) == TW_OK)
+		hdf_set_value(req->hdf, "Form.Value.number", number);
 	return render_track(req, 200);
 }
 

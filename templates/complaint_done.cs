@@ -11,7 +11,7 @@ else ?>
 /if ?>
     <p class="case-number" id="case-number" dir="ltr"><?cs var:Case.Number ?></p>
     <p><?cs if:Case.Request ?><?cs var:L.Done.RequestSmsNote ?><?cs else ?><?cs var:L.Done.SmsNote ?><?cs /if ?></p>
-    <p><a class="button" href="/<?cs var:Page.Lang ?>/track"><?cs if:Case.Request ?><?cs var:L.Done.RequestTrackAction ?><?cs else ?><?cs var:L.Done.TrackAction ?><?cs /if ?></a><?cs
+    <p><a class="button" id="track-this" href="/<?cs var:Page.Lang ?>/track?number=<?cs var:Case.Number ?>"><?cs if:Case.Request ?><?cs var:L.Done.RequestTrackAction ?><?cs else ?><?cs var:L.Done.TrackAction ?><?cs /if ?></a><?cs
 if:Case.Request ?>
        <a class="button secondary" href="/<?cs var:Page.Lang ?>/services"><?cs var:L.Done.RequestAnother ?></a></p><?cs
 else ?>

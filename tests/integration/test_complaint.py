@@ -92,6 +92,15 @@ class ArabicComplaintTest(unittest.TestCase):
         self.assertIn('<html lang="en" dir="ltr">', other.text)
         self.assertEqual(stack.element_text(other, "case-number"), self.number)
 
+    def test_track_link_fills_in_number(self):
+        link = stack.attribute(self.done, "track-this", "href")
+        self.assertEqual(link, "/ar/track?number=%s" % self.number)
+        form = stack.Browser().get(link)
+        self.assertEqual(form.status, 200)
+        self.assertEqual(stack.attribute(form, "number", "value"), self.number)
+        bad = stack.Browser().get("/ar/track?number=%s" % (self.number[:-1] + "x"))
+        self.assertEqual(stack.attribute(bad, "number", "value"), "")
+
     def test_case_registered(self):
         case = case_row(self.number)
         self.assertEqual(case["status"], "registered")
