@@ -405,17 +405,32 @@ survey_find(struct tw_req *req, enum tw_survey_state *state)
 }
 
 /* Renders the error page of a failed survey_find: the same 404 page for
- * every unknown or expired token, 429 for a throttled address. */
+ * every unknown, expired or replaced link, which says so in both
+ * languages because the SMS may be in either; 429 for a throttled
+ * address. */
 static enum tw_err
 survey_missing(struct tw_req *req, enum tw_err err)
 {
+	enum tw_lang other = req->lang == TW_LANG_AR ? TW_LANG_EN : TW_LANG_AR;
+	HDF *strings = req->app->strings[other];
+
 	if (err == TW_ERR_THROTTLED) {
 		tw_req_header(req, "Retry-After", "900");
 		return tw_render_error(req, 429);
 	}
-	if (err == TW_ERR_NOTFOUND)
-		return tw_render_error(req, 404);
-	return err;
+	if (err != TW_ERR_NOTFOUND)
+		return err;
+	/* The same page for every token: the language link leads home. */
+	hdf_set_valuef(req->hdf, "Page.OtherUrl=/%s/", tw_lang_code(other));
+	hdf_set_value(req->hdf, "Page.Title",
+	    tw_req_string(req, "Survey.Gone.Title"));
+	hdf_set_value(req->hdf, "Other.Title",
+	    tw_string(strings, "Survey.Gone.Title"));
+	hdf_set_value(req->hdf, "Other.Message",
+	    tw_string(strings, "Survey.Gone.Message"));
+	hdf_set_value(req->hdf, "Other.Track",
+	    tw_string(strings, "Survey.Gone.Track"));
+	return tw_render(req, 404, "survey_gone.cs");
 }
 
 /* Renders the survey page of req->arg in its current state. */

@@ -32,6 +32,7 @@ static const struct golden_case cases[] = {
 	{ "survey_thanks", "survey.cs", 0 },
 	{ "survey_answered", "survey.cs", 0 },
 	{ "survey_stale", "survey.cs", 0 },
+	{ "survey_gone", "survey_gone.cs", 0 },
 	{ "error_404", "error.cs", 0 },
 	{ "error_503", "error.cs", 0 },
 	{ "agent_login", "agent_login.cs", 0 },

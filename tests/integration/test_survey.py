@@ -260,6 +260,10 @@ class SurveyTest(unittest.TestCase):
                 self.assertEqual(page.status, 404)
                 bodies.add(page.body)
         self.assertEqual(len(bodies), 1, "every miss gets the same page")
+        gone = bodies.pop().decode("utf-8")
+        self.assertIn(stack.message("en", "Survey.Gone.Title"), gone)
+        self.assertIn(stack.message("ar", "Survey.Gone.Title"), gone)
+        self.assertIn('href="/en/track"', gone)
         posted = browser.post("/s/" + secrets.token_urlsafe(18),
                               {"solved": "yes"})
         self.assertEqual(posted.status, 404)
