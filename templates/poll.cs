@@ -63,7 +63,7 @@ else ?>
       </div><?cs
     elif:q.Kind == "scale" ?>
       <p class="hint"><?cs var:L.Polls.ScaleLow ?> · <?cs var:L.Polls.ScaleHigh ?></p>
-      <div class="choices scale" dir="ltr"><?cs
+      <div class="choices scale"><?cs
       loop:n = 1, 5, 1 ?>
         <label><input type="radio" name="<?cs var:f ?>" value="<?cs var:n ?>"<?cs if:Form.Value[f] == n ?> checked<?cs /if ?>> <span><?cs var:n ?></span></label><?cs
       /loop ?>

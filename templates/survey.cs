@@ -4,11 +4,11 @@
   stale (a link of an earlier round). Survey.Thanks is set right after
   the answer was recorded. No script: plain radio buttons. ?><?cs
 def:scale(f, text) ?>
-    <fieldset class="field scale<?cs if:Form.Error[f] ?> invalid<?cs /if ?>" id="<?cs var:f ?>">
+    <fieldset class="field scale<?cs if:Form.Error[f] ?> invalid<?cs /if ?>" id="<?cs var:f ?>" aria-describedby="<?cs var:f ?>-hint">
       <legend><?cs var:text ?> <span class="req">(<?cs var:L.Complaint.Required ?>)</span></legend>
       <p class="hint" id="<?cs var:f ?>-hint"><?cs var:L.Survey.ScaleLow ?> · <?cs var:L.Survey.ScaleHigh ?></p><?cs
   call:field_error(f) ?>
-      <div class="choices" dir="ltr"><?cs
+      <div class="choices"><?cs
   loop:n = 1, 5, 1 ?>
         <label><input type="radio" name="<?cs var:f ?>" value="<?cs var:n ?>" required<?cs
     if:Form.Value[f] == n ?> checked<?cs /if ?>> <span><?cs var:n ?></span></label><?cs
