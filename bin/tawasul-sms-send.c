@@ -9,8 +9,6 @@
  * another has. Each message gets one log line with the row id, never
  * the phone number or the text.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -166,21 +164,6 @@ parse_options(int argc, char **argv, struct options *opt)
 		return EXIT_USAGE;
 	}
 	return -1;
-}
-
-/* Points standard error at the log file. Returns 0 or -1. */
-static int
-open_log(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-
-	if (fd < 0 || dup2(fd, STDERR_FILENO) < 0) {
-		fprintf(stderr, PROGRAM ": cannot open log file %s: %s\n", path,
-		    strerror(errno));
-		return -1;
-	}
-	close(fd);
-	return 0;
 }
 
 /* Sleeps for seconds, or less when a signal arrives. */
@@ -425,7 +408,7 @@ main(int argc, char **argv)
 	if ((status = parse_options(argc, argv, &opt)) >= 0)
 		return status;
 	tw_log_init("sms-send", opt.debug);
-	if (opt.log_path != NULL && open_log(opt.log_path) != 0)
+	if (opt.log_path != NULL && tw_log_to_file(PROGRAM, opt.log_path) != 0)
 		return 1;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop; /* no SA_RESTART: a stop ends a sleep */

@@ -5,6 +5,8 @@
  * worker writes whole lines with one write(2) and lines of concurrent
  * workers do not interleave.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +24,24 @@ tw_log_init(const char *program, int debug)
 {
 	log_program = program;
 	log_debug_on = debug;
+}
+
+/* Points standard error, where the log lines go, at the file path,
+ * appending. Returns 0, or -1 after printing why on standard error. */
+int
+tw_log_to_file(const char *program, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+
+	if (fd < 0 || dup2(fd, STDERR_FILENO) < 0) {
+		fprintf(stderr, "%s: cannot open log file %s: %s\n", program,
+		    path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 /* Writes one line; control bytes in the message become '?'. */

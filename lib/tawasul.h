@@ -40,6 +40,7 @@ enum tw_err tw_err_from_neo(NEOERR *, const char *what);
 
 /* log.c: one line per event on stderr (spawn-fcgi sends it to a file). */
 void tw_log_init(const char *program, int debug);
+int tw_log_to_file(const char *program, const char *path);
 void tw_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tw_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tw_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -362,6 +362,19 @@ class RetryTest(unittest.TestCase):
         self.assertEqual(bad.returncode, 2)
         self.assertIn("--batch", bad.stderr)
 
+    def test_senders_report_bad_log_path(self):
+        for program in ("tawasul-sms-send", "tawasul-mail-send"):
+            with self.subTest(program=program):
+                out = subprocess.run(
+                    [os.path.join(stack.TOP, "bin", program), "-c",
+                     os.path.join(stack.VAR, "tawasul.hdf"), "-l",
+                     "/nonexistent/dir/sender.log", "--once"],
+                    capture_output=True, text=True, timeout=30)
+                self.assertNotEqual(out.returncode, 0)
+                self.assertIn("%s: cannot open log file "
+                              "/nonexistent/dir/sender.log" % program,
+                              out.stderr)
+
 
 class DeliveryReportTest(unittest.TestCase):
     """/hooks/sms/dlr moves a row forward only, for its own token."""
