@@ -5,10 +5,10 @@
  * plays the TwiML returned (Say, Play, Gather, Record, Dial, Redirect,
  * Hangup). Every request must carry a valid X-Twilio-Signature made with
  * Secrets.IvrAuthToken over Ivr.PublicUrl (Site.BaseUrl when empty)
- * followed by the path and query, and the POST parameters; anything
- * else gets 403. Each answer is stored under the call id and the step's
- * URL, whose n counter grows along the call, so a retried request gets
- * the same answer back and changes nothing twice.
+ * followed by the path and query, and the POST parameters. Any other
+ * request gets 403. Each response is stored under the call id and the
+ * step's URL, whose n counter grows along the call, so a retried request
+ * gets the same response back and changes nothing twice.
  *
  * The call: /ivr/voice greets and asks for the language, /ivr/lang sets
  * it, /ivr/menu offers 1 status, 2 voice complaint, 3 procedures and
@@ -30,7 +30,7 @@
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Invalid answers to a menu before the caller goes to an agent. */
+/* Maximum invalid menu inputs before the caller goes to an agent. */
 #define MAX_TRIES 3
 
 /* One request of a call, as the step handlers see it. */
@@ -41,7 +41,7 @@ struct call {
 	const char *sid;
 	struct tw_ivr_call row;
 	enum tw_lang lang;
-	long n; /* this step's number; the next steps get n + 1 */
+	long n; /* this step's number, so the next steps get n + 1 */
 	int try; /* how many times this menu was offered, 1 to MAX_TRIES */
 	struct tw_twiml x;
 	const char *note; /* appended to the call's path */
@@ -129,7 +129,7 @@ strings(struct call *c)
 	return c->req->app->strings[c->lang];
 }
 
-/* Says text in the call's language. */
+/* Reads out text in the call's language. */
 static void
 say_text(struct call *c, const char *text)
 {
@@ -144,7 +144,7 @@ say_text(struct call *c, const char *text)
 }
 
 /* Plays the recorded prompt Ivr.<key> when Ivr.AudioBaseUrl is set, or
- * says its text. */
+ * reads out its text. */
 static void
 prompt(struct call *c, const char *key)
 {
@@ -161,7 +161,7 @@ prompt(struct call *c, const char *key)
 	say_text(c, tw_string(strings(c), name));
 }
 
-/* Says Ivr.<key> with each {name} replaced by its value (pairs, NULL
+/* Reads out Ivr.<key> with each {name} replaced by its value (pairs, NULL
  * terminated). */
 static enum tw_err
 say_filled(struct call *c, const char *key, ...)
@@ -306,7 +306,7 @@ clock_minutes(const char *text)
 	return h * 60 + m;
 }
 
-/* Returns 1 when agents answer now: Ivr.AgentDays names today's weekday
+/* Returns 1 when agents take calls now: Ivr.AgentDays names today's weekday
  * (sun mon tue wed thu fri sat) and Ivr.AgentHours "HH:MM-HH:MM"
  * contains the time, both in Site.DisplayTimeZone. */
 static int
@@ -427,9 +427,9 @@ signed_properly(struct call *c)
 }
 
 /* Runs a claimed step in the open transaction, with the call's row
- * locked, and stores its answer. */
+ * locked, and stores its response. */
 static enum tw_err
-answer_step(struct call *c, step_handler handler, const char *step, char **doc)
+respond_step(struct call *c, step_handler handler, const char *step, char **doc)
 {
 	struct tw_db *db = c->req->app->db;
 	enum tw_err err;
@@ -498,7 +498,7 @@ run_step(struct tw_req *req, step_handler handler)
 		goto done;
 	}
 	if (err == TW_OK)
-		err = answer_step(&c, handler, step, &doc);
+		err = respond_step(&c, handler, step, &doc);
 	if (err == TW_OK) {
 		tw_log_info("ivr: call %lld %s%s%s", c.row.id, req->path,
 		    c.note ? " " : "", c.note ? c.note : "");
@@ -559,7 +559,7 @@ lang_step(struct call *c)
 	return TW_OK;
 }
 
-/* After an invalid answer: the menu again, or an agent after the last. */
+/* After an invalid input: the menu again, or an agent after the last. */
 static void
 retry_or_agent(struct call *c, void (*again)(struct call *, int))
 {
@@ -677,26 +677,26 @@ lookup_key(const struct call *c, char key[17])
 /*
  * Counts a status lookup against Ivr.StatusPerCall (3) per call and
  * Ivr.StatusPerHour (10) per caller number (lookup_key), withheld
- * numbers together, so that nobody can walk the case numbers. Past a
- * limit the caller hears why and goes to an agent (or the after-hours
- * offer). Sets *refused to 1 then.
+ * numbers together, so that no caller can walk the case numbers. Past
+ * a limit the caller hears why and goes to an agent (or the after-hours
+ * offer), and *rejected is set to 1.
  */
 static enum tw_err
-lookup_allowed(struct call *c, int *refused)
+lookup_allowed(struct call *c, int *rejected)
 {
 	enum tw_ivr_lookup limit;
 	enum tw_err err;
 	char key[17];
 	int agent;
 
-	*refused = 0;
+	*rejected = 0;
 	lookup_key(c, key);
 	err = tw_ivr_lookup_allow(c->req->app->db, c->row.id, key,
 	    setting_int(c, "Ivr.StatusPerCall", 3),
 	    setting_int(c, "Ivr.StatusPerHour", 10), &limit);
 	if (err != TW_OK || limit == TW_IVR_LOOKUP_OK)
 		return err;
-	*refused = 1;
+	*rejected = 1;
 	prompt(c,
 	    limit == TW_IVR_LOOKUP_CALL ? "StatusLimitCall"
 	                                : "StatusLimitHour");
@@ -716,11 +716,11 @@ status_step(struct call *c)
 {
 	char number[TW_CASENUM_LEN + 1];
 	enum tw_err err;
-	int refused;
+	int rejected;
 
 	err = tw_casenum_parse(digits(c), number);
 	if (err == TW_OK) {
-		if ((err = lookup_allowed(c, &refused)) != TW_OK || refused)
+		if ((err = lookup_allowed(c, &rejected)) != TW_OK || rejected)
 			return err;
 		err = read_status(c, number);
 		if (err == TW_OK) {
@@ -809,7 +809,7 @@ recorded_step(struct call *c)
 	return err;
 }
 
-/* The recording callback: the answer is not played, only stored. */
+/* The recording callback: its response is stored but not played. */
 static enum tw_err
 recording_step(struct call *c)
 {
@@ -828,7 +828,7 @@ recording_step(struct call *c)
 }
 
 /* Sends the chosen procedure by SMS, and by e-mail when the caller's
- * profile has one, and says its description. */
+ * profile has one, and reads out its description. */
 static enum tw_err
 send_procedure(struct call *c, struct tw_rows *rows, size_t r)
 {
@@ -936,8 +936,8 @@ afterhours_step(struct call *c)
 }
 
 /* The call-status callback: the call has ended. A caller who chose the
- * voice complaint and left no case gets a missed call, and so does one
- * who hung up while told that no agent could answer, since that message
+ * voice complaint and left no case gets a missed call. So does one who
+ * hung up while informed that no agent was free, because that message
  * promises a call back. */
 static enum tw_err
 end_step(struct call *c)
@@ -971,7 +971,7 @@ end_step(struct call *c)
 
 /* Routes. Each is POST with the provider's parameters (CallSid, From,
  * Digits, RecordingUrl, RecordingStatus, RecordingDuration,
- * DialCallStatus, CallStatus) and answers 200 with TwiML, 403 for a
+ * DialCallStatus, CallStatus) and responds 200 with TwiML, 403 for a
  * missing or wrong signature, 400 for a missing CallSid, 503 when the
  * database fails. */
 

@@ -2,8 +2,8 @@
  * portal-polls.c: the residents' polls and questionnaires under
  * /{lang}/polls.
  *
- * A resident answers each poll once. The browser carries a signed
- * voter cookie, tw_voter, issued when a poll page is shown; a poll that
+ * Each resident responds to a poll once. The browser carries a signed
+ * voter cookie, tw_voter, issued when a poll page is shown. A poll that
  * requires it confirms a mobile number with an SMS code first. The
  * answer form keeps what was typed when anything is rejected, and
  * nothing is stored then. Residents see the results after answering
@@ -51,7 +51,7 @@ start_form(struct tw_req *req, struct tw_form *form)
 
 /*
  * GET /{lang}/polls: the polls and questionnaires open now, soonest
- * closing first. 200; changes nothing.
+ * closing first. Responds 200 and changes nothing.
  */
 enum tw_err
 polls_index(struct tw_req *req)
@@ -66,7 +66,7 @@ polls_index(struct tw_req *req)
 	return tw_render(req, 200, "polls.cs");
 }
 
-/* Loads the poll of the path; TW_ERR_NOTFOUND for a malformed id. */
+/* Loads the poll of the path. Returns TW_ERR_NOTFOUND for a malformed id. */
 static enum tw_err
 load_poll(struct tw_req *req, struct tw_poll **poll)
 {
@@ -81,7 +81,7 @@ load_poll(struct tw_req *req, struct tw_poll **poll)
 
 /*
  * Reads the browser's voter cookie into hash. Returns 1 when it is
- * valid; otherwise issues a new cookie, which this response sets, and
+ * valid. Otherwise issues a new cookie, which this response sets, and
  * returns 0.
  */
 static int
@@ -144,8 +144,8 @@ closed_view(const struct tw_poll *poll)
 /*
  * GET /{lang}/polls/ID: the poll's form, or the page of a poll that is
  * not open yet, closed, or answered from this browser (with the results
- * when the poll shows them). 200; 404 for an unknown poll. Sets the
- * voter cookie when the browser has none.
+ * when the poll shows them). Responds 200, or 404 for an unknown poll.
+ * Sets the voter cookie when the browser has none.
  */
 enum tw_err
 poll_page(struct tw_req *req)
@@ -249,7 +249,7 @@ read_answers(struct tw_req *req, struct tw_form *form,
 	}
 }
 
-/* Checks the mobile number and code of a poll that requires them;
+/* Checks the mobile number and code of a poll that requires them, and
  * writes the code as ASCII digits into code. */
 static void
 read_code(struct tw_form *form, char code[TW_POLL_CODE_LEN + 1])
@@ -313,8 +313,8 @@ vote_outcome(struct tw_req *req, struct tw_poll *poll, enum tw_err err)
 	return err;
 }
 
-/* Checks the request of an answer; the caller stores it when the form
- * has no errors. Returns the status for a rejected form. */
+/* Checks a posted response, which the caller stores when the form has
+ * no errors. Returns the status for a rejected form. */
 static int
 check_post(struct tw_req *req, struct tw_form *form, struct tw_poll *poll,
     struct tw_poll_answer *answers, char hash[65], char code[])
@@ -346,14 +346,15 @@ check_post(struct tw_req *req, struct tw_form *form, struct tw_poll *poll,
  * POST /{lang}/polls/ID: one resident's answers. Fields: csrf, qN for
  * question id N (a choice id, several for a multiple choice question, a
  * scale value 1 to 5 or a free text), and mobile and code for a poll
- * that requires a confirmed mobile. 200 with the thank-you page, and
- * the results when the poll shows them; 409 when this browser or
- * number has answered already or the poll is not open; 429 when the
- * client address has reached the poll's limit; 403 for a bad CSRF
- * field or a browser without the voter cookie (which is then set); 422
- * with a message per question, or for a wrong or expired code. The form
- * keeps what was typed. Stores the response and its answers, or
- * nothing.
+ * that requires a confirmed mobile.
+ *
+ * Responds 200 with the thank-you page, and the results when the poll
+ * shows them. Responds 409 when this browser or number has responded
+ * already or the poll is not open, and 429 when the client address has
+ * reached the poll's limit. Responds 403 for a bad CSRF field or a
+ * browser without the voter cookie (which is then set), and 422 with a
+ * message per question or for a wrong or expired code. The form keeps
+ * what was typed. Stores the response and its answers, or nothing.
  */
 enum tw_err
 poll_post(struct tw_req *req)
@@ -420,12 +421,15 @@ code_outcome(struct tw_req *req, struct tw_poll *poll, enum tw_err err)
 
 /*
  * POST /{lang}/polls/code/ID: sends an SMS code to confirm a mobile
- * number for a poll that requires one. Fields: csrf, mobile. 200 with
- * the answer form and a field for the code, also for a number that has
- * answered (its SMS says so), so that the page does not tell whether a
- * number has voted; 409 when the poll is not open; 429 after too many codes to
- * the number or from the address in an hour; 403 for a bad CSRF field; 422 for
- * an invalid number. Stores the code's HMAC and queues its SMS, or nothing.
+ * number for a poll that requires one. Fields: csrf, mobile.
+ *
+ * Responds 200 with the answer form and a field for the code, also for
+ * a number that has already responded (its SMS states that), so that
+ * the page does not reveal whether a number has voted. Responds 409
+ * when the poll is not open, 429 after too many codes to the number or
+ * from the address in an hour, 403 for a bad CSRF field, and 422 for an
+ * invalid number. Stores the code's HMAC and queues its SMS, or
+ * nothing.
  */
 enum tw_err
 poll_code_post(struct tw_req *req)

@@ -1,7 +1,7 @@
 /*
  * ivr.c: the 1111 phone line. The request signature of the IVR
  * provider, TwiML output, and the call records: calls, the stored
- * answer of each step and the calls an agent should return.
+ * response of each step and the calls an agent should return.
  *
  * The signature is the scheme Twilio documents for X-Twilio-Signature:
  * base64(HMAC-SHA1(token, URL followed by each POST parameter's name and
@@ -140,7 +140,7 @@ static struct tw_stmt stmts[SQL_MAX] = {
 };
 /* clang-format on */
 
-/* The HDF names of the CALL_COLUMNS; NULL columns are set by hand. */
+/* HDF names of the CALL_COLUMNS. The code sets the NULL columns by hand. */
 static const char *const call_names[] = { "Id", NULL, NULL, NULL, "Lang",
 	"Path", "Outcome", "Case", "Missed", NULL, NULL, "MissedId",
 	"Recording" };
@@ -170,7 +170,7 @@ param_order(const void *a, const void *b)
 /*
  * Parses an urlencoded string of len bytes (a body or a query string)
  * into name and value pairs sorted by name. Returns TW_OK or
- * TW_ERR_NOMEM; the caller frees *out with tw_ivr_params_free.
+ * TW_ERR_NOMEM. The caller frees *out with tw_ivr_params_free.
  */
 enum tw_err
 tw_ivr_params_parse(const char *text, size_t len, struct tw_ivr_params **out)
@@ -276,8 +276,9 @@ tw_ivr_sign(const char *token, const char *url, const struct tw_ivr_params *ps,
 
 /*
  * Returns 1 when signature (the X-Twilio-Signature header) is the
- * signature of url and ps under token, compared in constant time; 0
- * when it is missing, malformed or different, or the token is empty.
+ * signature of url and ps under token, compared in constant time.
+ * Returns 0 when it is missing, malformed or different, or the token is
+ * empty.
  */
 int
 tw_ivr_signature_valid(const char *token, const char *url,
@@ -322,7 +323,7 @@ xml_append(STRING *out, const char *text)
 	}
 }
 
-/* Starts a TwiML document; free it with tw_twiml_free. */
+/* Starts a TwiML document. Free an unfinished one with tw_twiml_free. */
 void
 tw_twiml_init(struct tw_twiml *x)
 {
@@ -331,8 +332,9 @@ tw_twiml_init(struct tw_twiml *x)
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response>");
 }
 
-/* Appends an element with its attributes (NULL-terminated name, value
- * pairs; a NULL value leaves the attribute out) and optional text. */
+/* Appends an element with its attributes and optional text. attrs are
+ * NULL-terminated name, value pairs, and a NULL value leaves the
+ * attribute out. */
 static void
 element(struct tw_twiml *x, const char *name, const char *text, int open,
     const char *const *attrs)
@@ -355,7 +357,7 @@ element(struct tw_twiml *x, const char *name, const char *text, int open,
 		string_appendf(&x->out, "</%s>", name);
 }
 
-/* Appends <Say language="..."> text; voice may be NULL. */
+/* Appends <Say language="..."> text. voice may be NULL. */
 void
 tw_twiml_say(struct tw_twiml *x, const char *language, const char *voice,
     const char *text)
@@ -440,8 +442,8 @@ tw_twiml_hangup(struct tw_twiml *x)
 	element(x, "Hangup", NULL, 0, NULL);
 }
 
-/* Closes the document and returns it; the caller frees it with free(3).
- * Returns NULL when out of memory. */
+/* Closes the document and returns it, for the caller to free with
+ * free(3). Returns NULL when out of memory. */
 char *
 tw_twiml_finish(struct tw_twiml *x)
 {
@@ -494,19 +496,19 @@ tw_ivr_call_start(struct tw_db *db, const char *sid, const char *caller,
  * Claims a step of a call inside the caller's transaction, after
  * tw_ivr_call_lock: inserts its row, which waits for a concurrent retry
  * of the same step to commit.
- * Returns TW_OK when this request answers the step, or TW_ERR_DUPLICATE
- * with the stored answer in *answer (freed by the caller) when it was
- * answered before; the caller then rolls back.
+ * Returns TW_OK when this request is the first to run the step. Returns
+ * TW_ERR_DUPLICATE with the stored response in *response (freed by the
+ * caller) when the step ran before, and the caller then rolls back.
  */
 enum tw_err
 tw_ivr_step_claim(struct tw_db *db, long long call_id, const char *step,
-    char **answer)
+    char **response)
 {
 	struct tw_param p[] = { TW_P_INT(call_id), TW_P_STR(step) };
 	struct tw_rows *rows;
 	enum tw_err err;
 
-	*answer = NULL;
+	*response = NULL;
 	err = tw_db_exec(db, &stmts[SQL_STEP_INSERT], p, 2, NULL);
 	if (err != TW_ERR_DUPLICATE)
 		return err;
@@ -515,20 +517,20 @@ tw_ivr_step_claim(struct tw_db *db, long long call_id, const char *step,
 	    TW_OK)
 		return err;
 	if (rows->nrows == 1 &&
-	    (*answer = strdup(tw_rows_get(rows, 0, 0))) == NULL)
+	    (*response = strdup(tw_rows_get(rows, 0, 0))) == NULL)
 		err = TW_ERR_NOMEM;
 	tw_rows_free(rows);
-	if (err == TW_OK && *answer == NULL)
+	if (err == TW_OK && *response == NULL)
 		return TW_ERR_DB;
 	return err == TW_OK ? TW_ERR_DUPLICATE : err;
 }
 
-/* Stores the answer of a claimed step; no commit. */
+/* Stores the response of a claimed step without committing. */
 enum tw_err
 tw_ivr_step_answer(struct tw_db *db, long long call_id, const char *step,
-    const char *answer)
+    const char *response)
 {
-	struct tw_param p[] = { TW_P_STR(answer), TW_P_INT(call_id),
+	struct tw_param p[] = { TW_P_STR(response), TW_P_INT(call_id),
 		TW_P_STR(step) };
 
 	return tw_db_exec(db, &stmts[SQL_STEP_ANSWER], p, 3, NULL);
@@ -568,7 +570,7 @@ tw_ivr_call_lock(struct tw_db *db, long long call_id, struct tw_ivr_call *out)
 }
 
 /* Appends a step to the call's path and sets its language and, when not
- * NULL, its outcome; no commit. */
+ * NULL, its outcome, without committing. */
 enum tw_err
 tw_ivr_call_note(struct tw_db *db, long long call_id, enum tw_lang lang,
     const char *step, const char *outcome)
@@ -579,7 +581,7 @@ tw_ivr_call_note(struct tw_db *db, long long call_id, enum tw_lang lang,
 	return tw_db_exec(db, &stmts[SQL_CALL_NOTE], p, 4, NULL);
 }
 
-/* Sets the end time of a call, once; no commit. */
+/* Sets the end time of a call, once, without committing. */
 enum tw_err
 tw_ivr_call_end(struct tw_db *db, long long call_id)
 {
@@ -588,7 +590,8 @@ tw_ivr_call_end(struct tw_db *db, long long call_id)
 	return tw_db_exec(db, &stmts[SQL_CALL_END], p, 1, NULL);
 }
 
-/* Records a call for an agent to return, once per call; no commit. */
+/* Records a call for an agent to return, once per call, without
+ * committing. */
 enum tw_err
 tw_ivr_missed(struct tw_db *db, long long call_id, const char *reason)
 {
@@ -619,7 +622,7 @@ tw_ivr_missed_done(struct tw_db *db, long long missed_id, long long staff_id)
  * the form token derived from the call id makes a second case from the
  * same call a duplicate key. The case is filed under category "other"
  * with the recording's URL in its description, for the 1st line to
- * listen to and complete; the receipt SMS is queued by tw_case_write.
+ * listen to and complete. tw_case_write queues the receipt SMS.
  * Closes an open missed call of the call. Returns TW_OK with number set.
  */
 enum tw_err
@@ -663,7 +666,7 @@ tw_ivr_voice_case(struct tw_db *db, HDF *strings, struct tw_ivr_call *call,
 	return TW_OK;
 }
 
-/* Links a call to a case whose status it read; no commit. */
+/* Links a call to a case whose status it read, without committing. */
 enum tw_err
 tw_ivr_call_case(struct tw_db *db, long long call_id, long long case_id)
 {
@@ -674,7 +677,7 @@ tw_ivr_call_case(struct tw_db *db, long long call_id, long long case_id)
 }
 
 /*
- * Reads what the phone line tells of case number: its status and the
+ * Reads what the phone line reads out of case number: its status and the
  * time of its last change, and its category only when caller is the
  * mobile registered on it. Returns TW_OK, or TW_ERR_NOTFOUND.
  */
@@ -712,11 +715,11 @@ tw_ivr_case_status(struct tw_db *db, const char *number, const char *caller,
 
 /*
  * Counts one status lookup of call_id from caller ("" or NULL when
- * withheld; those count together) in the open transaction, unless the
- * call has made per_call lookups or the caller per_hour in the last
- * hour. Sets *limit to TW_IVR_LOOKUP_OK when the lookup may go ahead
- * (and is counted), TW_IVR_LOOKUP_CALL or TW_IVR_LOOKUP_HOUR when a
- * limit is reached (nothing is counted). Returns TW_OK or TW_ERR_DB.
+ * withheld, and all withheld numbers count together) in the open
+ * transaction, unless the call has made per_call lookups or the caller
+ * per_hour in the last hour. Sets *limit to TW_IVR_LOOKUP_OK when the lookup
+ * may go ahead (and is counted), TW_IVR_LOOKUP_CALL or TW_IVR_LOOKUP_HOUR when
+ * a limit is reached (nothing is counted). Returns TW_OK or TW_ERR_DB.
  */
 enum tw_err
 tw_ivr_lookup_allow(struct tw_db *db, long long call_id, const char *caller,
@@ -745,7 +748,7 @@ tw_ivr_lookup_allow(struct tw_db *db, long long call_id, const char *caller,
 }
 
 /* Returns the services of the procedures menu (rank, code, name and
- * description in lang), ordered by rank; the caller frees *rows. */
+ * description in lang), ordered by rank. The caller frees *rows. */
 enum tw_err
 tw_ivr_services(struct tw_db *db, enum tw_lang lang, struct tw_rows **rows)
 {

@@ -6,9 +6,9 @@
  * and results flag may change, so every stored answer keeps the
  * question and choice it was given to.
  *
- * A resident answers once: the browser's signed voter cookie, or for
- * polls that require it a mobile number confirmed by an SMS code, is
- * hashed into poll_responses.voter_hash, whose unique key makes a
+ * Each resident responds once. The browser's signed voter cookie, or
+ * for polls that require it a mobile number confirmed by an SMS code,
+ * is hashed into poll_responses.voter_hash, whose unique key makes a
  * second vote count once. Each poll also caps the responses from one
  * client address. A vote locks the poll's row, so the checks and the
  * insert of concurrent votes on one poll happen one after another.
@@ -284,8 +284,8 @@ answer_empty(const struct tw_poll_answer *a)
  * the question (ASCII or Arabic-Indic digits), a scale value from 1 to
  * 5, or free text, which is cleaned and limited to TW_POLL_ANSWER_MAX
  * characters. Empty values count as none. Returns TW_POLL_OK, or the
- * first problem; out is cleared on a problem. The caller frees out with
- * tw_poll_answer_clear either way.
+ * first problem, in which case out is cleared. The caller frees out
+ * with tw_poll_answer_clear either way.
  */
 enum tw_poll_problem
 tw_poll_check_answer(const struct tw_poll_question *q,
@@ -396,7 +396,8 @@ tw_poll_time_utc(const char *local, char utc[20])
 }
 
 /* Writes a UTC time "YYYY-MM-DD HH:MM:SS" as "YYYY-MM-DDTHH:MM" in
- * Asia/Muscat, the value of a datetime-local field; "" when unreadable. */
+ * Asia/Muscat, the value of a datetime-local field, or "" when the time
+ * is unreadable. */
 void
 tw_poll_time_local(const char *utc, char out[17])
 {
@@ -415,7 +416,7 @@ tw_poll_time_local(const char *utc, char out[17])
 /*
  * Splits text in place at line breaks into at most max lines, trimmed
  * of spaces, skipping empty ones. Returns the number of lines found,
- * which may exceed max; only the first max are stored.
+ * which may exceed max. Only the first max lines are stored.
  */
 size_t
 tw_poll_split_lines(char *text, char **lines, size_t max)
@@ -458,7 +459,7 @@ tw_poll_voter_new(const char *secret, char out[TW_POLL_VOTER_LEN + 1])
 }
 
 /* Returns 1 with the voter hash, SHA-256 of "cookie:" and the ID, when
- * cookie is a voter cookie this secret signed; 0 otherwise. */
+ * cookie is a voter cookie this secret signed. Returns 0 otherwise. */
 int
 tw_poll_voter_check(const char *secret, const char *cookie, char hash[65])
 {
@@ -529,7 +530,7 @@ tw_poll_code_hash(const char *secret, long long poll_id, const char *mobile,
 	tw_hmac_token(secret, "poll-code", data, out, 44);
 }
 
-/* Frees a poll and its strings; accepts NULL. */
+/* Frees a poll and its strings. Accepts NULL. */
 void
 tw_poll_free(struct tw_poll *poll)
 {
@@ -763,8 +764,8 @@ update_locked(struct tw_db *db, const struct tw_poll *poll)
 	return tw_db_exec(db, &stmts[SQL_UPDATE_LOCKED], p, 5, NULL);
 }
 
-/* Locks poll id's row and reads its state and response count; for the
- * full edit, also whether it opens before the time `closes`. */
+/* Locks poll id's row and reads its state and response count. For the
+ * full edit, also reads whether it opens before the time `closes`. */
 static enum tw_err
 lock_poll(struct tw_db *db, long long id, const char *closes, int *state,
     long long *responses, long *max_per_address, int *opens_before)
@@ -793,10 +794,10 @@ lock_poll(struct tw_db *db, long long id, const char *closes, int *state,
  * inserted and gets its id. For a stored poll, full is 1 to replace
  * everything, questions and choices too, which is allowed only while
  * it has no response, and 0 to change only the titles, the closing
- * time and the results flag. Returns TW_OK; TW_ERR_CONFLICT for a full
- * edit of a poll that has responses, or a closing time of a limited
- * edit that is not after the stored opening time; TW_ERR_NOTFOUND;
- * TW_ERR_DB. Nothing is stored unless it returns TW_OK.
+ * time and the results flag. Returns TW_OK, TW_ERR_NOTFOUND or
+ * TW_ERR_DB. Returns TW_ERR_CONFLICT for a full edit of a poll that has
+ * responses, or for a limited edit whose closing time is not after the
+ * stored opening time. Nothing is stored unless it returns TW_OK.
  */
 enum tw_err
 tw_poll_save(struct tw_db *db, struct tw_poll *poll, long long staff_id,
@@ -966,7 +967,8 @@ tw_poll_voted(struct tw_db *db, long long poll_id, const char *voter_hash,
 }
 
 /* Returns 1 when the codes sent for this poll in the last hour reach
- * the limit of the number or of the address; -1 on a database error. */
+ * the limit of the number or of the address, or -1 on a database
+ * error. */
 static int
 codes_throttled(struct tw_db *db, long long poll_id, const char *mobile,
     const char *addr)
@@ -1024,11 +1026,12 @@ store_code(struct tw_db *db, HDF *strings, const struct tw_poll *poll,
  * requires one: the code is stored as an HMAC and queued in the outbox
  * in one transaction, in lang with the text L.Sms.PollCode of strings.
  * A number that has answered the poll gets L.Sms.PollAnswered instead,
- * under the same limits and with the same result, so that the answer
- * does not tell a stranger whether a number has voted.
- * Returns TW_OK; TW_ERR_CONFLICT when the poll is not open or needs no
- * mobile; TW_ERR_THROTTLED after CODES_PER_MOBILE codes to the number
- * or CODES_PER_ADDRESS to the address in an hour; TW_ERR_DB.
+ * under the same limits and with the same result, so that the result
+ * does not reveal to a stranger whether a number has voted.
+ * Returns TW_OK or TW_ERR_DB. Returns TW_ERR_CONFLICT when the poll is
+ * not open or needs no mobile, and TW_ERR_THROTTLED after
+ * CODES_PER_MOBILE codes to the number or CODES_PER_ADDRESS to the
+ * address in an hour.
  */
 enum tw_err
 tw_poll_code_send(struct tw_db *db, HDF *strings, const struct tw_poll *poll,
@@ -1056,10 +1059,10 @@ tw_poll_code_send(struct tw_db *db, HDF *strings, const struct tw_poll *poll,
 
 /*
  * Checks the vote's code against the newest code of its number, in the
- * caller's transaction, and marks it used. Returns TW_OK;
+ * caller's transaction, and marks it used. Returns TW_OK, or
  * TW_ERR_NOTFOUND when the number has no live code (none, expired,
- * used or tried CODE_TRIES times); TW_ERR_FORBIDDEN for a wrong code,
- * with *miss set to the row to count the try on.
+ * used or tried CODE_TRIES times). Returns TW_ERR_FORBIDDEN for a wrong
+ * code, with *miss set to the row to count the try on.
  */
 static enum tw_err
 use_code(struct tw_db *db, long long poll_id, const struct tw_poll_vote *v,
@@ -1189,12 +1192,13 @@ vote_locked(struct tw_db *db, const struct tw_poll *poll,
 /*
  * Records one response with its validated answers (one per question of
  * poll, as loaded) in one transaction that locks the poll's row.
- * Returns TW_OK; TW_ERR_CONFLICT when the poll is not open; for polls
- * that require a mobile, TW_ERR_NOTFOUND when the number has no live
- * code and TW_ERR_FORBIDDEN for a wrong code, whose try is counted,
- * both checked before; TW_ERR_DUPLICATE when this voter has answered;
- * TW_ERR_THROTTLED when the address has max_per_address responses;
- * TW_ERR_DB. Nothing else is stored unless it returns TW_OK.
+ * Returns TW_OK, TW_ERR_DB, or TW_ERR_CONFLICT when the poll is not
+ * open. For polls that require a mobile, it checks the code before
+ * anything else and returns TW_ERR_NOTFOUND when the number has no live
+ * code, or TW_ERR_FORBIDDEN for a wrong code, whose try is counted.
+ * Returns TW_ERR_DUPLICATE when this voter has responded, and
+ * TW_ERR_THROTTLED when the address has max_per_address responses.
+ * Nothing else is stored unless it returns TW_OK.
  */
 enum tw_err
 tw_poll_vote(struct tw_db *db, const struct tw_poll *poll,
@@ -1342,8 +1346,9 @@ fill_question_results(HDF *out, size_t n, const struct tw_poll_question *q)
  * Fills the results of a poll whose results are loaded, beside what
  * tw_poll_fill wrote: per question Answered, ChartHeight, per choice or
  * Scale.V Count, Percent (of the question's answers) and the bar's Y,
- * BarY, Width, TextX and TextY; Average of a scale; with texts, the
- * free answers as Texts.K. Poll.ChartWidth is the width of a full bar.
+ * BarY, Width, TextX and TextY. Also fills Average of a scale and, with
+ * texts, the free answers as Texts.K. Poll.ChartWidth is the width of a
+ * full bar.
  */
 void
 tw_poll_results_fill(const struct tw_poll *poll, int texts, HDF *out)

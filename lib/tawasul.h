@@ -976,7 +976,7 @@ enum tw_poll_kind {
 
 enum tw_poll_state { TW_POLL_UPCOMING, TW_POLL_OPEN, TW_POLL_CLOSED };
 
-/* Why tw_poll_check_answer rejected the values of one question. */
+/* Reasons tw_poll_check_answer rejects the values of one question. */
 enum tw_poll_problem {
 	TW_POLL_OK,
 	TW_POLL_MISSING, /* a required question without an answer */
@@ -1080,7 +1080,6 @@ enum tw_err tw_poll_vote(struct tw_db *, const struct tw_poll *,
     const struct tw_poll_vote *);
 enum tw_err tw_poll_results_load(struct tw_db *, struct tw_poll *);
 void tw_poll_results_fill(const struct tw_poll *, int texts, HDF *);
-
 
 /* attach.c: the files attached to a service request. */
 enum tw_attach_type {
@@ -1299,7 +1298,7 @@ struct tw_ivr_call {
 	int missed; /* 1 when a missed-call record exists */
 };
 
-/* What the phone line reads out of a case. */
+/* Case data the phone line reads out. */
 struct tw_ivr_status {
 	long long case_id;
 	char status[16];
@@ -1323,8 +1322,8 @@ void tw_twiml_init(struct tw_twiml *);
 void tw_twiml_say(struct tw_twiml *, const char *language, const char *voice,
     const char *text);
 void tw_twiml_play(struct tw_twiml *, const char *url);
-void tw_twiml_gather_open(struct tw_twiml *, const char *action,
-    int num_digits, const char *finish_on_key, int timeout);
+void tw_twiml_gather_open(struct tw_twiml *, const char *action, int num_digits,
+    const char *finish_on_key, int timeout);
 void tw_twiml_gather_close(struct tw_twiml *);
 void tw_twiml_record(struct tw_twiml *, const char *action,
     const char *callback, int max_seconds);
@@ -1337,9 +1336,9 @@ void tw_twiml_free(struct tw_twiml *);
 enum tw_err tw_ivr_call_start(struct tw_db *, const char *sid,
     const char *caller, long long *call_id);
 enum tw_err tw_ivr_step_claim(struct tw_db *, long long call_id,
-    const char *step, char **answer);
+    const char *step, char **response);
 enum tw_err tw_ivr_step_answer(struct tw_db *, long long call_id,
-    const char *step, const char *answer);
+    const char *step, const char *response);
 enum tw_err tw_ivr_call_lock(struct tw_db *, long long call_id,
     struct tw_ivr_call *);
 enum tw_err tw_ivr_call_note(struct tw_db *, long long call_id, enum tw_lang,

@@ -1,6 +1,6 @@
 """The 1111 phone line driven as the IVR provider drives it: signed POSTs
 through nginx to /ivr/, following the Gather, Record, Dial and Redirect
-URLs of each TwiML answer, for every path of the menu in both languages.
+URLs of each TwiML response, for every path of the menu in both languages.
 """
 import base64
 import datetime
@@ -35,8 +35,8 @@ def sign(token, url, fields):
 
 
 def post_signed(path, fields, token=None, signature=None):
-    """Posts fields to path as the provider does; signature "" sends no
-    X-Twilio-Signature header, None the right one."""
+    """Posts fields to path as the provider does. signature "" sends no
+    X-Twilio-Signature header, and None sends the right one."""
     url = stack.BASE_URL + path
     if signature is None:
         signature = sign(token or auth_token(), url, fields)
@@ -91,7 +91,7 @@ class Call:
         return self.post("/ivr/voice")
 
     def press(self, digits):
-        """Answers the current Gather with keys."""
+        """Responds to the current Gather with keys."""
         gather = self.doc.find("Gather")
         assert gather is not None, self.xml()
         return self.post(gather.get("action"), Digits=digits)
@@ -107,15 +107,15 @@ class Call:
         up), the recording callback, then the call-status callback."""
         record = self.doc.find("Record")
         assert record is not None, self.xml()
-        answer = None
+        response = None
         if not hang_up:
-            answer = self.post(record.get("action"), RecordingUrl=url,
+            response = self.post(record.get("action"), RecordingUrl=url,
                                RecordingDuration=str(seconds), Digits="#")
         else:
             self.end()
         self.post(record.get("recordingStatusCallback"), RecordingUrl=url,
                   RecordingDuration=str(seconds), RecordingStatus="completed")
-        return answer
+        return response
 
     def end(self):
         return self.post("/ivr/end", CallStatus="completed", CallDuration="40")
@@ -352,7 +352,7 @@ class StatusTest(unittest.TestCase):
 
 
 class StatusLimitTest(unittest.TestCase):
-    """Nobody can walk the case numbers by phone: Ivr.StatusPerCall (3)
+    """No caller can walk the case numbers by phone: Ivr.StatusPerCall (3)
     lookups per call and Ivr.StatusPerHour (10) per caller number, then
     the caller is put through to an agent."""
     PER_CALL, PER_HOUR = 3, 10
@@ -367,7 +367,7 @@ class StatusLimitTest(unittest.TestCase):
         cls.numbers = [registered_case(new_phone()[4:]) for _ in range(2)]
 
     def lookup(self, call, number, lang="en"):
-        """From the main menu: 1, then the number; returns the answer."""
+        """Presses 1 in the main menu, then the number. Returns the response."""
         doc = call.press("1")
         self.assertIn(text(lang, "EnterCase"), prompts(doc, lang))
         return call.press(number)
@@ -377,7 +377,7 @@ class StatusLimitTest(unittest.TestCase):
         self.assertIn(spaced(number), said)
         self.assertIn(stack.message(lang, "Status.registered"), said)
 
-    def assert_refused(self, call, doc, key, lang="en"):
+    def assert_rejected(self, call, doc, key, lang="en"):
         said = prompts(doc, lang)
         self.assertIn(text(lang, key), said)
         self.assertNotIn(stack.message(lang, "Status.registered"), " ".join(said))
@@ -394,16 +394,19 @@ class StatusLimitTest(unittest.TestCase):
                 before = self.lookups(call.caller)
                 unknown = stack.with_check_digit("9999999")
                 self.assert_read(self.lookup(call, self.numbers[0], lang), self.numbers[0], lang)
+
                 # A number that leads nowhere counts as well.
                 doc = self.lookup(call, unknown, lang)
                 self.assertIn(text(lang, "NotFound"), prompts(doc, lang))
                 self.assert_read(call.press(self.numbers[1]), self.numbers[1], lang)
                 self.assertEqual(self.lookups(call.caller) - before, self.PER_CALL)
+
                 doc = self.lookup(call, self.numbers[0], lang)
-                self.assert_refused(call, doc, "StatusLimitCall", lang)
+                self.assert_rejected(call, doc, "StatusLimitCall", lang)
                 self.assertIn("status:limit_call agent", call.row()["path"])
                 self.assertEqual(self.lookups(call.caller) - before, self.PER_CALL)
-                # A retried request gets the same answer and counts nothing.
+
+                # A retried request gets the same response and counts nothing.
                 again = call.replay()
                 self.assertEqual(again.status, 200)
                 self.assertEqual(again.text, call.last[2])
@@ -419,11 +422,14 @@ class StatusLimitTest(unittest.TestCase):
                 made += 1
             call.end()
         self.assertEqual(self.lookups(caller), self.PER_HOUR)
+
         call = to_menu("en", caller=caller)
         doc = self.lookup(call, self.numbers[1])
-        self.assert_refused(call, doc, "StatusLimitHour")
+        self.assert_rejected(call, doc, "StatusLimitHour")
         self.assertIn("status:limit_hour agent", call.row()["path"])
-        # Another number still may; an hour later this one may again.
+
+        # Another number can still look up cases, and an hour later this
+        # one can again.
         self.assert_read(self.lookup(to_menu("en"), self.numbers[1]), self.numbers[1])
         stack.sql("UPDATE ivr_status_lookups SET created_at = created_at - INTERVAL 61 MINUTE"
                   " WHERE caller = @p1", caller)
@@ -431,7 +437,7 @@ class StatusLimitTest(unittest.TestCase):
                          self.numbers[1])
 
 
-    def test_landline_and_foreign_numbers_counted_apart(self):
+    def test_landline_and_foreign_counted_apart(self):
         """A withheld caller who used up the hour does not block callers
         from landlines or abroad, whose numbers are not mobiles."""
         call = to_menu("en", withheld=True)
@@ -536,18 +542,18 @@ class VoiceComplaintTest(unittest.TestCase):
         record = call.press("2").find("Record")
         fields = call.fields({"RecordingUrl": self.recording_url(),
                               "RecordingDuration": "15", "Digits": "#"})
-        answers = []
+        responses = []
 
         def post():
-            answers.append(post_signed(record.get("action"), fields))
+            responses.append(post_signed(record.get("action"), fields))
 
         threads = [threading.Thread(target=post) for _ in range(4)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        self.assertEqual([a.status for a in answers], [200] * 4)
-        self.assertEqual(len({a.text for a in answers}), 1)
+        self.assertEqual([r.status for r in responses], [200] * 4)
+        self.assertEqual(len({r.text for r in responses}), 1)
         self.assertEqual(stack.count(
             "sms_outbox", "to_number = @p1 AND kind = 'case_received'",
             call.caller), 1)
@@ -555,7 +561,7 @@ class VoiceComplaintTest(unittest.TestCase):
                                      " ON k.id = c.case_id",
                                      "c.call_sid = @p1", call.sid), 1)
 
-    def test_replayed_menu_step_same_answer(self):
+    def test_replayed_menu_step_same_response(self):
         call = to_menu("ar")
         call.press("1")
         first = call.last[2]
@@ -563,7 +569,7 @@ class VoiceComplaintTest(unittest.TestCase):
         self.assertEqual(again.text, first)
         self.assertEqual(call.row()["path"].count("status"), 1)
 
-    def test_replayed_callback_same_answer_one_case(self):
+    def test_replayed_callback_one_case(self):
         call = to_menu("en")
         call.press("2")
         call.record(self.recording_url(), 30)
@@ -716,7 +722,7 @@ class AgentTest(unittest.TestCase):
         self.assertIsNotNone(doc.find("Hangup"))
         self.assertEqual(call.row()["missed"], "after_hours")
 
-    def test_hang_up_during_after_hours_message_missed_call(self):
+    def test_after_hours_hang_up_missed_call(self):
         days = " ".join(d for d in ("sun", "mon", "tue", "wed", "thu", "fri",
                                     "sat") if d != muscat_weekday())
         set_hours(days, "00:00-24:00")
@@ -726,7 +732,7 @@ class AgentTest(unittest.TestCase):
         self.assertEqual(call.row()["missed"], "after_hours")
         self.assertEqual(call.row()["outcome"], "missed")
 
-    def test_hang_up_when_agents_busy_missed_call(self):
+    def test_agents_busy_hang_up_missed_call(self):
         set_hours("sun mon tue wed thu fri sat", "00:00-24:00")
         call = to_menu("en")
         doc = call.press("0")
@@ -819,7 +825,7 @@ class SignatureTest(unittest.TestCase):
 
 
 class AgentPagesTest(unittest.TestCase):
-    def test_calls_in_menu_of_who_may_see_them(self):
+    def test_calls_menu_by_role(self):
         for role in ("agent", "supervisor"):
             page = stack.StaffBrowser(role).get("/agent/cases")
             self.assertEqual(stack.attribute(page, "nav-calls", "href"),

@@ -93,7 +93,7 @@ QUESTIONNAIRE = [
 
 
 def create(admin, fields):
-    """Posts the admin form; returns the new poll's id."""
+    """Posts the admin form and returns the new poll's id."""
     fields = dict(fields, csrf=admin.csrf)
     response = admin.post("/agent/polls", fields)
     match = re.match(r"^/agent/polls/results/(\d+)\?saved=1$",
@@ -127,7 +127,7 @@ def answer_rows():
 
 
 def resident(poll_id, lang="en"):
-    """Opens the poll page in a new browser; returns (browser, page)."""
+    """Opens the poll page in a new browser and returns (browser, page)."""
     browser = stack.Browser()
     page = browser.get("/%s/polls/%s" % (lang, poll_id))
     if page.status != 200:
@@ -312,18 +312,21 @@ class AdminTest(unittest.TestCase):
         page = self.admin.get("/agent/polls/%s" % poll_id)
         self.assertEqual(page.status, 200)
         self.assertEqual(stack.form_value(page, "q1_choices_en"), fields["q1_choices_en"])
+
         # Without answers every field may change, choices included.
         changed = dict(fields, q1_choices_ar="نعم\nلا", q1_choices_en="Yes\nNo",
                        csrf=self.admin.csrf)
         self.assertEqual(self.admin.post("/agent/polls/%s" % poll_id, changed).status, 303)
         choices = questions(poll_id)[0]["choices"]
         self.assertEqual([c[2] for c in choices], ["Yes", "No"])
+
         browser, page = resident(poll_id)
         qid = questions(poll_id)[0]["id"]
         self.assertEqual(post_answers(browser, page, poll_id, {"q%s" % qid: choices[1][0]}).status,
                          200)
-        # With an answer the questions are read only; a post that changes
-        # them changes only the title and the closing time.
+
+        # With an answer the questions are read only, so a post that
+        # changes them changes only the title and the closing time.
         page = self.admin.get("/agent/polls/%s" % poll_id)
         self.assertIn('id="poll-locked"', page.text)
         self.assertIsNone(stack.form_value(page, "q1_choices_en"))
@@ -338,11 +341,13 @@ class AdminTest(unittest.TestCase):
                         " '%Y-%m-%dT%H:%i'), require_mobile, opens_at < UTC_TIMESTAMP()"
                         " FROM polls WHERE id = @p1", poll_id)[0]
         self.assertEqual(row, ["Renamed after answers", closes, "0", "1"])
+
         results = self.admin.get("/agent/polls/results/%s" % poll_id)
         counts, answered, _ = result_counts(results, qid)
         self.assertEqual(counts[choices[1][0]], (1, "100.0"))
         self.assertEqual(answered, 1)
-        # A closing time before the opening time is refused.
+
+        # A closing time before the opening time is rejected.
         bad = dict(locked, closes=local_time(days=-5))
         page = self.admin.post("/agent/polls/%s" % poll_id, bad)
         self.assertEqual(page.status, 422)
@@ -351,7 +356,7 @@ class AdminTest(unittest.TestCase):
 
 
 class VoteTest(unittest.TestCase):
-    """Residents answer; the numbers shown are those of the answers."""
+    """Residents vote, and the numbers shown are those of their answers."""
 
     @classmethod
     def setUpClass(cls):
@@ -369,6 +374,7 @@ class VoteTest(unittest.TestCase):
                     "scale": collections.Counter()}
         answered = collections.Counter()
         texts = []
+
         for i in range(6):
             lang = "ar" if i % 2 else "en"
             browser, page = resident(poll_id, lang)
@@ -390,11 +396,13 @@ class VoteTest(unittest.TestCase):
             self.assertEqual(response.status, 200)
             self.assertIn('id="poll-thanks"', response.text)
             last = response
+
         self.assertEqual(responses(poll_id), 6)
         staff = self.admin.get("/agent/polls/results/%s" % poll_id)
         self.assertEqual(stack.element_text(staff, "poll-responses"), "6")
         self.assertIn('<p id="poll-responses">%s: <span class="count">6</span>'
                       % stack.message("ar", "Polls.Responses"), last.text)
+
         for page, who in ((staff, "staff"), (last, "resident")):
             for question, name in ((single, "single"), (multiple, "multiple")):
                 with self.subTest(page=who, question=name):
@@ -418,6 +426,7 @@ class VoteTest(unittest.TestCase):
                     self.assertEqual(counts[value], (count, percent(count, 6)))
                 average = sum(int(v) * c for v, c in expected["scale"].items()) / 6
                 self.assertIn('<bdi dir="ltr" class="average">%.2f</bdi>' % average, section)
+
         # Free texts are for staff only.
         listed = re.search(r'<ul class="texts" id="texts-%s">(.*?)</ul>' % text["id"],
                            staff.text, re.S)
@@ -425,11 +434,12 @@ class VoteTest(unittest.TestCase):
                                                                   listed.group(1))], texts)
         for note in texts:
             self.assertNotIn(html.escape(note), last.text)
+
         self.check_csv(poll_id, qs, expected, answered, texts)
 
     def test_csv_defuses_formulas(self):
         """Free texts that a spreadsheet would run, whole or after a ';'
-        or ',', come out quoted with an apostrophe in front; every cell
+        or ',', come out quoted with an apostrophe in front. Every cell
         of the export is quoted."""
         poll_id, qs = self.make()
         single, multiple, scale, text = qs
@@ -488,8 +498,8 @@ class VoteTest(unittest.TestCase):
         other.get("/en/polls/%s" % poll_id)
         other.jar.clear(urllib.parse.urlsplit(stack.BASE_URL).hostname, "/", "tw_voter")
         stack.set_cookie(other, "tw_voter", stack.cookie(browser, "tw_voter"), path="/")
-        # The answered page has no form; the tracking form has the csrf
-        # field of the browser.
+        # The answered page has no form, so the post takes the csrf field
+        # from the tracking form.
         third = post_answers(other, other.get("/en/track"), poll_id,
                              {"q%s" % qid: choices[2][0]})
         self.assertEqual(third.status, 409)
@@ -536,7 +546,7 @@ class VoteTest(unittest.TestCase):
         self.assertEqual(stack.count("poll_answers a JOIN poll_responses r"
                                      " ON r.id = a.response_id", "r.poll_id = @p1", poll_id), 1)
 
-    def test_forged_cookie_refused(self):
+    def test_forged_cookie_rejected(self):
         poll_id, qs = self.make("poll", None)
         qid, choices = qs[0]["id"], qs[0]["choices"]
         for name, value in (("missing", None), ("forged", "A" * 22 + "." + "B" * 43)):
@@ -553,7 +563,7 @@ class VoteTest(unittest.TestCase):
                                  stack.message("en", "Polls.NoCookie"))
                 self.assertEqual(stack.form_value(response, "q%s" % qid), choices[0][0])
                 self.assertEqual(responses(poll_id), 0)
-                # The response set a good cookie: sending again works.
+                # The 403 response set a valid cookie, so sending again works.
                 again = post_answers(browser, response, poll_id, {"q%s" % qid: choices[0][0]})
                 self.assertEqual(again.status, 200)
                 stack.sql("DELETE a FROM poll_answers a JOIN poll_responses r"
@@ -575,7 +585,7 @@ class VoteTest(unittest.TestCase):
         self.assertEqual(stack.count("poll_answers a JOIN poll_responses r"
                                      " ON r.id = a.response_id", "r.poll_id = @p1", poll_id), 2)
 
-    def test_closed_and_upcoming_refused(self):
+    def test_closed_and_upcoming_rejected(self):
         cases = {"upcoming": dict(opens=local_time(days=1), closes=local_time(days=2)),
                  "closed": dict(opens=local_time(days=-3), closes=local_time(days=-1))}
         for state, times in cases.items():
@@ -594,14 +604,16 @@ class VoteTest(unittest.TestCase):
                     self.assertNotIn('class="poll-result"', page.text)
                 listing = stack.Browser().get("/en/polls")
                 self.assertNotIn('data-id="%s"' % poll_id, listing.text)
-                # The poll page has no form; the tracking form has the
-                # browser's csrf field.
+
+                # The poll page has no form, so the post takes the csrf
+                # field from the tracking form.
                 response = post_answers(browser, browser.get("/en/track"), poll_id,
                                         {"q%s" % qid: choices[0][0]})
                 self.assertEqual(response.status, 409)
                 self.assertEqual(stack.form_error(response), stack.message("en", "Polls.NotOpen"))
                 self.assertEqual(responses(poll_id), 0)
-                # Answers that would be invalid get the same answer.
+
+                # Answers that would be invalid get the same response.
                 response = post_answers(browser, browser.get("/en/track"), poll_id, {})
                 self.assertEqual(response.status, 409)
                 self.assertEqual(stack.form_error(response), stack.message("en", "Polls.NotOpen"))
@@ -643,6 +655,7 @@ class VoteTest(unittest.TestCase):
              None),
             ("text too long", {"q%s" % text["id"]: "ب" * 1001}, text, "Err.TooLong", 1000),
         ]
+
         for lang in ("en", "ar"):
             for what, changes, question, key, n in bad:
                 with self.subTest(lang=lang, case=what):
@@ -667,6 +680,7 @@ class VoteTest(unittest.TestCase):
                     if question is not single:
                         self.assertEqual(stack.form_value(response, "q%s" % single["id"]),
                                          single["choices"][0][0])
+
             with self.subTest(lang=lang, case="invalid UTF-8"):
                 browser, page = resident(poll_id, lang)
                 fields = dict(good, csrf=stack.hidden_fields(page)["csrf"])
@@ -681,6 +695,7 @@ class VoteTest(unittest.TestCase):
                 self.assertEqual(stack.field_error(response, "q%s" % text["id"]),
                                  stack.message(lang, "Err.Encoding"))
                 self.assertEqual((responses(poll_id), answer_rows()), before)
+
         # Arabic-Indic digits are digits: a scale of ٣ is 3.
         browser, page = resident(poll_id, "ar")
         response = post_answers(browser, page, poll_id,
@@ -746,25 +761,29 @@ class SmsCodeTest(unittest.TestCase):
                            phone)
         self.assertEqual(len(stored), 1)
         self.assertNotIn(code, stored[0][0])
+
         wrong = "%06d" % ((int(code) + 1) % 1000000)
         response = self.vote(browser, page, phone, wrong, lang="ar")
         self.assertEqual(response.status, 422)
         self.assertEqual(stack.field_error(response, "code"),
                          stack.message("ar", "Polls.CodeWrong"))
+
         self.assertEqual(stack.form_value(response, self.field), self.choices[0])
         self.assertEqual(stack.sql("SELECT attempts FROM poll_codes WHERE mobile = @p1",
                                    phone), [["1"]])
         voter = mobile_voter(phone)
         self.assertNotEqual(voter, hashlib.sha256(("mobile:" + phone).encode()).hexdigest())
         self.assertEqual(stack.count("poll_responses", "voter_hash = @p1", voter), 0)
+
         response = self.vote(browser, response, phone, stack.arabic_indic(code), lang="ar")
         self.assertEqual(response.status, 200)
         self.assertIn('id="poll-thanks"', response.text)
         self.assertEqual(stack.count("poll_responses", "poll_id = @p1 AND voter_hash = @p2",
                                      self.poll_id, voter), 1)
-        # The number has answered: the page answers as for any number,
-        # the SMS says that no code is needed, and the used code gives
-        # no second vote from another browser.
+
+        # The number has voted. The page responds as for any number, the
+        # SMS states that no code is needed, and the used code gives no
+        # second vote from another browser.
         other = stack.Browser()
         again = self.request_code(other, phone)
         self.assertEqual(again.status, 200)
@@ -789,6 +808,7 @@ class SmsCodeTest(unittest.TestCase):
         self.assertEqual(response.status, 422)
         self.assertEqual(stack.field_error(response, "code"),
                          stack.message("en", "Polls.CodeExpired"))
+
         # A new code works, unless it has expired.
         page = self.request_code(browser, phone)
         code = self.code_at_phone(phone, "en", count=2)
@@ -803,13 +823,13 @@ class SmsCodeTest(unittest.TestCase):
                                      mobile_voter(phone)),
                          0)
 
-    def test_answered_number_looks_like_any_other(self):
+    def test_voted_number_looks_like_others(self):
         """A stranger learns nothing about whether a number voted: the
-        code request and a vote with a wrong code answer the same for a
-        number that has answered and one that has not, and the hourly
+        code request and a vote with a wrong code get the same response
+        for a number that has voted and one that has not, and the hourly
         limit applies to both. Only a right code shows the 409."""
-        # A poll of its own: the codes of this test alone would use most
-        # of the shared poll's limit per address.
+        # The test uses a poll of its own, because its codes alone would
+        # use most of the shared poll's limit per address.
         self.poll_id = create(self.admin, poll_form(require_mobile="1"))
         question = questions(self.poll_id)[0]
         self.field = "q%s" % question["id"]
@@ -818,6 +838,7 @@ class SmsCodeTest(unittest.TestCase):
         stack.sql("INSERT INTO poll_responses (poll_id, voter_hash, client_addr, lang,"
                   " created_at) VALUES (@p1, @p2, '192.0.2.7', 'en', UTC_TIMESTAMP())",
                   self.poll_id, mobile_voter(voted))
+
         pages = {}
         for phone in (voted, fresh):
             browser = stack.Browser()
@@ -836,9 +857,11 @@ class SmsCodeTest(unittest.TestCase):
             self.assertEqual(stack.form_error(limited), stack.message("en", "Polls.CodeLimit"))
             self.assertEqual(len(stack.outbox_rows("to_number = @p1", phone)), 3)
             pages[phone] = (browser, page)
+
         kinds = {r["kind"] for r in stack.outbox_rows("to_number = @p1", voted)}
         self.assertEqual(kinds, {"poll_code"})
-        # With a right code the holder of the number is told.
+
+        # With a right code the holder of the number is informed.
         stack.sql("UPDATE poll_codes SET code_hash = @p1, attempts = 0 WHERE id ="
                   " (SELECT id FROM (SELECT MAX(id) AS id FROM poll_codes WHERE"
                   " poll_id = @p2 AND mobile = @p3) AS latest)",
