@@ -5,7 +5,7 @@
  * browser's Content-Type. Photos (JPEG, PNG, HEIC) are decoded by
  * libvips, turned upright from their EXIF orientation tag and saved again
  * without any metadata, so GPS positions and camera details never reach
- * the disk; HEIC photos are saved as JPEG. A PDF is stored as sent once
+ * the disk. HEIC photos are saved as JPEG. A PDF is stored as sent once
  * its header, an object, its cross reference and trailer are found and
  * it names no script or action. Files are written under random names
  * in Attach.Dir, a directory that nginx does not serve, through a
@@ -30,7 +30,7 @@
 
 /*
  * Reads the Attach section of the configuration. The defaults allow five
- * files of 5 MiB each; Attach.MaxBody, the largest request body of the
+ * files of 5 MiB each. Attach.MaxBody, the largest request body of the
  * request form, defaults to all of them plus 1 MiB for the other fields.
  */
 void
@@ -109,7 +109,7 @@ tw_attach_sniff(const unsigned char *p, size_t len)
 	return TW_ATTACH_UNKNOWN;
 }
 
-/* Returns 1 when the bytes of p hold "N 0 obj", the start of an
+/* Returns 1 when the bytes of p contain "N 0 obj", the start of an
  * indirect object, somewhere. */
 static int
 has_object(const unsigned char *p, size_t len)
@@ -167,8 +167,8 @@ tw_attach_pdf_active(const unsigned char *p, size_t len)
 		const unsigned char *at = p, *end = p + len;
 
 		while ((at = memmem(at, end - at, names[i], n)) != NULL) {
-			/* A name ends at white space or a delimiter; "/JS"
-			 * is not "/JSON". */
+			/* A name ends at white space or a delimiter, so
+			 * "/JS" does not match "/JSON". */
 			if (at + n == end || !isalnum(at[n]))
 				return 1;
 			at += n;

@@ -22,7 +22,7 @@ class PurgeTest(unittest.TestCase):
         cls.tag = uuid.uuid4().hex[:12]
         staff = stack.create_staff(role="admin")
         tag = cls.tag
-        # Each pair: the old row, then the recent one, told apart by tag.
+        # Each pair: the old row, then the recent one, distinguished by tag.
         stack.sql(
             "INSERT INTO login_failures (at, username, client_addr) VALUES"
             " (UTC_TIMESTAMP() - INTERVAL 2 DAY, @p1, '192.0.2.1'),"

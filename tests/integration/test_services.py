@@ -432,7 +432,7 @@ class EditTest(unittest.TestCase):
                 fields[name] = "1"
         return fields
 
-    def test_create_then_two_edits_kept_in_history(self):
+    def test_two_edits_kept_in_history(self):
         code, response = self.create()
         self.assertEqual(response.status, 303)
         self.assertEqual(response.header("Location"), "/agent/services/%s?saved=1" % code)
@@ -539,11 +539,11 @@ class EditTest(unittest.TestCase):
                     self.assertEqual((stack.count("services"),
                                       stack.count("service_history")), counts)
 
-    def test_rank_taken_at_the_same_moment(self):
+    def test_rank_taken_by_concurrent_save(self):
         """Two saves of one free IVR rank at once: both pass the check
         before the write, and the second write hits the unique key. It
         must get the 422 "taken" message with its text kept, not a 500.
-        A transaction of another client holds the rank uncommitted until
+        A transaction of another client keeps the rank uncommitted until
         the request waits on its lock, which makes the race certain."""
         free = stack.sql("SELECT MIN(n) FROM (SELECT 1 n UNION SELECT 2 UNION SELECT 3"
                          " UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7"
@@ -604,7 +604,7 @@ class EditTest(unittest.TestCase):
     def test_edit_route_never_creates(self):
         """POST /agent/services/CODE/edit saves a stored service only: an
         unknown code is 404 whatever the version, and version 0 of a
-        stored one is refused with the form kept."""
+        stored one is rejected with the form kept."""
         code = new_code()
         for version in ("0", "1", ""):
             with self.subTest(version=version):
@@ -682,8 +682,8 @@ if __name__ == "__main__":
 
 
 class SendWithoutMailTest(unittest.TestCase):
-    """With Mail.SmtpUrl empty, e-mail is not set up: the send form says so
-    and queues nothing, and an SMS still goes."""
+    """With Mail.SmtpUrl empty, e-mail is not set up: the send form states
+    this and queues nothing, and an SMS still goes."""
 
     CONFIG = os.path.join(stack.VAR, "tawasul.hdf")
 
@@ -710,7 +710,7 @@ class SendWithoutMailTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.set_smtp_url(cls.url)
 
-    def test_email_refused_in_both_languages(self):
+    def test_email_rejected_both_languages(self):
         for lang, text in (("en", "E-mail is not set up"),
                            ("ar", "البريد الإلكتروني غير مفعّل")):
             agent = self.agents[lang]

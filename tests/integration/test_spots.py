@@ -309,7 +309,7 @@ class SpotsTest(unittest.TestCase):
 
 class ManyClustersTest(unittest.TestCase):
     """A period where nearly every case is its own cluster: the page lists
-    and draws only the largest CLUSTERS_SHOWN and says how many there
+    and draws only the largest CLUSTERS_SHOWN and shows how many there
     are, and the CSV keeps them all."""
     SHOWN = 200  # CLUSTERS_SHOWN of cgi-bin/agent-spots.c
     EXTRA = 7

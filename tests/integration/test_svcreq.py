@@ -46,8 +46,8 @@ class Photos:
         atexit.register(shutil.rmtree, self.dir, True)
         plain = self.path("plain.jpg")
         # A 300x200 landscape image with a white left half and a dark
-        # right half, written as PPM, so the turned photo can be told
-        # from the original.
+        # right half, written as PPM, so the rotated photo can be
+        # distinguished from the original.
         row = b"\xff\xff\xff" * 150 + b"\x30\x30\x30" * 150
         with open(self.path("plain.ppm"), "wb") as out:
             out.write(b"P6\n300 200\n255\n" + row * 200)
@@ -60,7 +60,7 @@ class Photos:
         run("vips", "copy", plain, self.heic)
         self.png = self.path("map.png")
         run("vips", "copy", plain, self.png)
-        # Taller than a SMALLINT holds, and under Attach.MaxPixels.
+        # Taller than a SMALLINT can store, and under Attach.MaxPixels.
         run("vips", "black", self.path("tall.png"), "100", "66000")
         # 720 x 66000 has more pixels than Attach.MaxPixels allows.
         run("vips", "black", self.path("huge.png"), "720", "66000")
@@ -293,7 +293,7 @@ class AttachmentRulesTest(RequestTestCase):
             self.assert_rejected(lang, files, "Request.Err.TooManyFiles", "",
                                  field="files", n=MAX_FILES)
 
-    def test_good_file_with_bad_one_stores_nothing(self):
+    def test_mixed_files_store_nothing(self):
         page = self.assert_rejected(
             "en", {"file1": ("map.png", photos().read("map.png")),
                    "file2": ("empty.pdf", b"")},
@@ -550,7 +550,7 @@ class HardeningTest(RequestTestCase):
             self.assertIsNone(stack.field_error(page, "file1"))
             self.assertIsNone(stack.field_error(page, "file2"))
 
-    def test_16_bit_rgba_photo_counted_by_bytes(self):
+    def test_16_bit_rgba_counted_by_bytes(self):
         # 25 million pixels, Attach.MaxPixels, but 8 bytes each.
         self.assert_rejected("en", {"file1": ("deep.png", photos().read("rgba16.png"))},
                              "Request.Err.RequestPixels", "deep.png")
