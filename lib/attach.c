@@ -125,10 +125,11 @@ has_object(const unsigned char *p, size_t len)
 }
 
 /*
- * Returns 1 when a PDF starts with "%PDF-", ends with "%%EOF" (white
- * space after it allowed, as writers add a line end), is long enough
- * to hold an object, has an indirect object ("1 0 obj") and a cross
- * reference ("xref" or "startxref") in its last kilobyte.
+ * Returns 1 when a PDF starts with "%PDF-" and ends with "%%EOF", with
+ * white space allowed after it because writers add a line end. The file
+ * must also be long enough to contain an object, contain an indirect
+ * object ("1 0 obj") and have a cross reference ("xref" or "startxref")
+ * in its last kilobyte.
  */
 int
 tw_attach_pdf_valid(const unsigned char *p, size_t len)
@@ -209,10 +210,11 @@ extension(enum tw_attach_type type)
 }
 
 /*
- * Returns a file name safe for a Content-Disposition header: the name
- * the resident gave without its directory and extension, letters,
- * digits, '-' and '_' only, other bytes as '_', at most 60 of them, and
- * the extension of the stored type. The caller frees it.
+ * Returns a file name safe for a Content-Disposition header. It is the
+ * name the resident gave without its directory and extension, cut to 60
+ * bytes with every byte other than ASCII letters, digits, '-' and '_'
+ * written as '_', followed by the extension of the stored type. The
+ * caller frees it.
  */
 char *
 tw_attach_download_name(const char *name, enum tw_attach_type type)

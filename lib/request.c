@@ -499,8 +499,8 @@ has_escaped_nul(const char *text, size_t len)
 	return 0;
 }
 
-/* The longest field name, in bytes before decoding, of a query string
- * or an urlencoded body. */
+/* The maximum length of a field name, in bytes before decoding, in a
+ * query string or an urlencoded body. */
 #define MAX_NAME 200
 
 /*

@@ -436,20 +436,24 @@ class EditTest(unittest.TestCase):
         code, response = self.create()
         self.assertEqual(response.status, 303)
         self.assertEqual(response.header("Location"), "/agent/services/%s?saved=1" % code)
+
         fields = self.edit_fields(code)
         self.assertEqual(fields["version"], "1")
         fields["fees_en"] = "6 Omani rials"
         self.assertEqual(self.admin.post("/agent/services/%s/edit" % code, fields).status, 303)
+
         fields = self.edit_fields(code)
         self.assertEqual(fields["version"], "2")
         fields["steps_ar"] = "الخطوة الأولى\nالخطوة الثانية\nالخطوة الثالثة"
         fields["directorate"] = "parks"
         self.assertEqual(self.admin.post("/agent/services/%s/edit" % code, fields).status, 303)
+
         row = service(code)
         self.assertEqual(row["version"], "3")
         self.assertEqual(row["fees_en"], "6 Omani rials")
         self.assertEqual(lines(row["steps_ar"]), ["الخطوة الأولى", "الخطوة الثانية",
                                                   "الخطوة الثالثة"])
+
         versions = history(code)
         self.assertEqual([v[0] for v in versions], ["1", "2", "3"])
         for version in versions:
@@ -460,6 +464,7 @@ class EditTest(unittest.TestCase):
             " JOIN services s ON s.id = h.service_id WHERE s.code = @p1"
             " AND h.version = 1", code)[0][0]
         self.assertEqual(snapshot, "5 Omani rials")
+
         page = self.admin.get("/agent/services/%s/history" % code)
         self.assertEqual(page.status, 200)
         self.assertEqual(re.findall(r'data-version="(\d+)"', page.text), ["3", "2", "1"])
@@ -470,12 +475,14 @@ class EditTest(unittest.TestCase):
         self.assertEqual(changed, ["directorate_id", "steps_ar", "fees_en"])
         self.assertIn("6 Omani rials", page.text)
         self.assertIn("5 Omani rials", page.text)
+
         # The directorate shows by name in the page's language.
         names = stack.sql("SELECT name_en FROM directorates WHERE code IN"
                           " ('licences', 'parks') ORDER BY code = 'parks'")
         row = re.search(r'<tr data-field="directorate_id">(.*?)</tr>', page.text).group(1)
         cells = [html.unescape(c) for c in re.findall(r'<td[^>]*>([^<]*)</td>', row)]
         self.assertEqual(cells, [names[0][0], names[1][0]])
+
         # Everyone with a login reads the history, including agents.
         agent = stack.StaffBrowser("agent")
         self.assertEqual(agent.get("/agent/services/%s/history" % code).status, 200)
@@ -550,14 +557,17 @@ class EditTest(unittest.TestCase):
                          " UNION SELECT 8 UNION SELECT 9) d WHERE n NOT IN"
                          " (SELECT ivr_rank FROM services WHERE ivr_rank IS NOT NULL)")[0][0]
         self.assertNotEqual(free, "NULL", "no free IVR rank to race for")
+
         first, response = self.create()
         self.assertEqual(response.status, 303)
         second, response = self.create()
         self.assertEqual(response.status, 303)
+
         fields = self.edit_fields(second)
         fields["ivr_rank"] = free
         fields["name_en"] = "Typed while racing"
         before = service(second)
+
         other = subprocess.Popen(
             ["mariadb", "--no-defaults", "-S", stack.SOCKET, "-u", "root", "-N", "-B",
              "tawasul"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
@@ -570,6 +580,7 @@ class EditTest(unittest.TestCase):
                              " WHERE trx_rows_modified > 0")[0][0] != "0":
                     break
                 time.sleep(0.05)
+
             result = {}
             post = threading.Thread(target=lambda: result.update(page=self.admin.post(
                 "/agent/services/%s/edit" % second, fields)))
@@ -584,10 +595,12 @@ class EditTest(unittest.TestCase):
                 time.sleep(0.05)
             self.assertTrue(waited, "the save never waited on the held rank: %s"
                             % (result["page"].status if "page" in result else "running"))
+
             other.stdin.write(b"COMMIT;\n")
             other.stdin.close()
             other.wait()
             post.join()
+
             page = result["page"]
             self.assertEqual(page.status, 422)
             self.assertEqual(stack.field_error(page, "ivr_rank"),
