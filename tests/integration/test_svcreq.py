@@ -4,7 +4,7 @@ The photos are made at test time with vips and exiftool (libvips-tools
 and libimage-exiftool-perl, installed by scripts/lib.sh): a landscape
 JPEG tagged as taken in portrait (EXIF orientation 6) with GPS tags, and
 a HEIC photo. Each rejected file must leave the form filled in and no
-row and no file behind; a valid request must be tracked by its resident
+row and no file behind. A valid request must be tracked by its resident
 and downloaded byte for byte by the staff who may see its case."""
 import atexit
 import hashlib
