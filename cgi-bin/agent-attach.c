@@ -104,9 +104,9 @@ serve(struct tw_req *req, int thumb)
 
 /*
  * GET /agent/attachments/ID: the file attached to a case, as a
- * download. 200; 303 to the login page without a session; 403 when the
- * staff member may not see the case or residents' personal data; 404 for an
- * unknown id. Changes nothing.
+ * download. Responds 200, 303 to the login page without a session, 403
+ * when the staff member may not see the case or residents' personal
+ * data, and 404 for an unknown id. Changes nothing.
  */
 enum tw_err
 attachment_download(struct tw_req *req)
@@ -116,7 +116,7 @@ attachment_download(struct tw_req *req)
 
 /*
  * GET /agent/attachments/ID/thumb: the JPEG thumbnail of an attached
- * photo, with the statuses of attachment_download; 404 for a PDF.
+ * photo, with the statuses of attachment_download, and 404 for a PDF.
  */
 enum tw_err
 attachment_thumbnail(struct tw_req *req)

@@ -9,7 +9,7 @@
  * CSV attachment. The page shows counts only, never a caller's number
  * or a single call, so the roles that read the case figures read these.
  * A call has no directorate, so a directorate head sees the figures of
- * the whole line; the per-call list of /agent/calls stays closed to
+ * the whole line. The per-call list of /agent/calls stays closed to
  * heads.
  */
 #include <stdio.h>
@@ -386,12 +386,12 @@ fill_query(struct tw_req *req, const struct call_query *q)
  * GET /agent/reports/calls[?from=YYYY-MM-DD][&to=YYYY-MM-DD]
  * [&trend=day|week|month]
  * [&format=csv[&table=summary|languages|outcomes|trend]]: the figures
- * of the calls to 1111 started from `from` to `to` (both included; by
- * default the last 30 days in Asia/Muscat), with the trend per day by
- * default. 200 as HTML or as a CSV attachment; 403 for roles without
- * TW_ACT_REPORTS; 422 for a bad date, a period that ends before it
- * starts or is longer than two years, a trend per day over more than
- * DAILY_DAYS_MAX days, or an unknown choice. Changes nothing.
+ * of the calls to 1111 started from `from` to `to`, both included. The
+ * period defaults to the last 30 days in Asia/Muscat and the trend to
+ * per day. Responds 200 as HTML or as a CSV attachment, 403 for roles
+ * without TW_ACT_REPORTS, and 422 for an invalid date, a period that ends
+ * before it starts or is longer than two years, a trend per day over
+ * more than DAILY_DAYS_MAX days, or an unknown choice. Changes nothing.
  */
 enum tw_err
 call_figures(struct tw_req *req)

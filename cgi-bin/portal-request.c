@@ -5,7 +5,7 @@
  * The form has the common fields of the complaint form, the fields the
  * service defines in service_fields (named f_<name>) and file inputs
  * file1 to fileN. A valid request becomes a case of type
- * service_request; a rejected one shows the form again with what was
+ * service_request. A rejected one shows the form again with what was
  * typed and a message per field, and stores nothing.
  */
 #include <stdio.h>
@@ -36,8 +36,8 @@ static const struct tw_field request_fields[] = {
 	{ "email", TW_FIELD_EMAIL, 0, 0, 254 },
 };
 
-/* The message of each problem of a service's field; {min} and {max}
- * are the field's range. */
+/* Locale keys of the messages for a service field's problems. {min} and
+ * {max} in them are the field's range. */
 static const char *const field_messages[] = {
 	[TW_SVCFIELD_REQUIRED] = "Err.Required",
 	[TW_SVCFIELD_ENCODING] = "Err.Encoding",
@@ -49,7 +49,8 @@ static const char *const field_messages[] = {
 	[TW_SVCFIELD_BAD_CHOICE] = "Err.Choice",
 };
 
-/* The message of each problem of an attached file; {file} is its name. */
+/* Locale keys of the messages for an attached file's problems. {file} in
+ * them is the file's name. */
 static const char *const file_messages[] = {
 	[TW_ATTACH_EMPTY] = "Request.Err.FileEmpty",
 	[TW_ATTACH_TOO_BIG] = "Request.Err.FileTooBig",
@@ -192,7 +193,7 @@ render_form(struct tw_req *req, struct request *r, int status,
 
 /*
  * GET /{lang}/services/{code}/request: the request form of a service.
- * 200; 404 with its own page when the service is unknown or cannot be
+ * 200, or 404 with its own page when the service is unknown or cannot be
  * requested online. Sets the CSRF cookie when missing.
  */
 enum tw_err
@@ -338,7 +339,7 @@ file_problem(struct request *r, const char *input, const struct tw_attach *a,
  * Checks every uploaded file without decoding it: size, type, a PDF's
  * structure and a photo's header, and the decoding cost of all photos
  * against Attach.MaxPixelsPerRequest. Returns the number of files with
- * a problem; r->files holds what was read.
+ * a problem. r->files contains what was read.
  */
 static int
 inspect_files(struct tw_req *req, struct request *r)
@@ -417,8 +418,8 @@ check_files(struct tw_req *req, struct request *r)
 	}
 }
 
-/* Checks the form token and the CSRF field; returns the status of a
- * failure, or 0, with the nonce of a valid form token. */
+/* Checks the form token and the CSRF field. Returns the status of a
+ * failure, or 0 with the nonce of a valid form token in nonce. */
 static int
 check_tokens(struct tw_req *req, struct request *r, char nonce[33])
 {
@@ -436,8 +437,8 @@ check_tokens(struct tw_req *req, struct request *r, char nonce[33])
 }
 
 /* Redirects to the confirmation page of the complaint form, which shows
- * the case number of any case, signed so the page knows it is ours, in
- * the words of a request (k=request). */
+ * the case number of any case, signed so the page can verify that the portal
+ * issued it, in the words of a request (k=request). */
 static enum tw_err
 redirect_done(struct tw_req *req, const char *number)
 {
@@ -452,7 +453,7 @@ redirect_done(struct tw_req *req, const char *number)
 	return tw_redirect(req, 303, location);
 }
 
-/* Stores the files, then creates the case; removes the files again
+/* Stores the files, then creates the case. Removes the files again
  * when the case is not created. */
 static enum tw_err
 create_request(struct tw_req *req, struct request *r, const char *nonce,
@@ -487,7 +488,7 @@ create_request(struct tw_req *req, struct request *r, const char *nonce,
 	return err;
 }
 
-/* Answers the result of create_request. */
+/* Responds with the result of create_request. */
 static enum tw_err
 answer(struct tw_req *req, struct request *r, enum tw_err err,
     const char *number)
@@ -513,12 +514,13 @@ answer(struct tw_req *req, struct request *r, enum tw_err err,
 /*
  * POST /{lang}/services/{code}/request (multipart/form-data): files a
  * service request. Fields: request_fields, f_<name> per service field,
- * file1..fileN. 303 to the confirmation page on success, also for a
- * repeated post of the same form; 403 for a missing or wrong CSRF field
- * or form token; 422 with a message per field or file; 404 for a
- * service that cannot be requested. Writes the case, its field values,
- * its attachment rows and the receipt SMS in one transaction and the
- * files before it; on any failure neither rows nor files remain.
+ * file1..fileN. Responds 303 to the confirmation page on success, also
+ * for a repeated post of the same form. Responds 403 for a missing or
+ * wrong CSRF field or form token, 422 with a message per field or file,
+ * and 404 for a service that cannot be requested. Writes the files
+ * first, then the case, its field values, its attachment rows and the
+ * receipt SMS in one transaction. On any failure neither rows nor files
+ * remain.
  */
 enum tw_err
 service_request_post(struct tw_req *req)

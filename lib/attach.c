@@ -5,7 +5,7 @@
  * browser's Content-Type. Photos (JPEG, PNG, HEIC) are decoded by
  * libvips, turned upright from their EXIF orientation tag and saved again
  * without any metadata, so GPS positions and camera details never reach
- * the disk; HEIC photos are saved as JPEG. A PDF is stored as sent once
+ * the disk. HEIC photos are saved as JPEG. A PDF is stored as sent once
  * its header, an object, its cross reference and trailer are found and
  * it names no script or action. Files are written under random names
  * in Attach.Dir, a directory that nginx does not serve, through a
@@ -30,7 +30,7 @@
 
 /*
  * Reads the Attach section of the configuration. The defaults allow five
- * files of 5 MiB each; Attach.MaxBody, the largest request body of the
+ * files of 5 MiB each. Attach.MaxBody, the largest request body of the
  * request form, defaults to all of them plus 1 MiB for the other fields.
  */
 void
@@ -109,7 +109,7 @@ tw_attach_sniff(const unsigned char *p, size_t len)
 	return TW_ATTACH_UNKNOWN;
 }
 
-/* Returns 1 when the bytes of p hold "N 0 obj", the start of an
+/* Returns 1 when the bytes of p contain "N 0 obj", the start of an
  * indirect object, somewhere. */
 static int
 has_object(const unsigned char *p, size_t len)
@@ -125,10 +125,11 @@ has_object(const unsigned char *p, size_t len)
 }
 
 /*
- * Returns 1 when a PDF starts with "%PDF-", ends with "%%EOF" (white
- * space after it allowed, as writers add a line end), is long enough
- * to hold an object, has an indirect object ("1 0 obj") and a cross
- * reference ("xref" or "startxref") in its last kilobyte.
+ * Returns 1 when a PDF starts with "%PDF-" and ends with "%%EOF", with
+ * white space allowed after it because writers add a line end. The file
+ * must also be long enough to contain an object, contain an indirect
+ * object ("1 0 obj") and have a cross reference ("xref" or "startxref")
+ * in its last kilobyte.
  */
 int
 tw_attach_pdf_valid(const unsigned char *p, size_t len)
@@ -167,8 +168,8 @@ tw_attach_pdf_active(const unsigned char *p, size_t len)
 		const unsigned char *at = p, *end = p + len;
 
 		while ((at = memmem(at, end - at, names[i], n)) != NULL) {
-			/* A name ends at white space or a delimiter; "/JS"
-			 * is not "/JSON". */
+			/* A name ends at white space or a delimiter, so
+			 * "/JS" does not match "/JSON". */
 			if (at + n == end || !isalnum(at[n]))
 				return 1;
 			at += n;
@@ -209,10 +210,11 @@ extension(enum tw_attach_type type)
 }
 
 /*
- * Returns a file name safe for a Content-Disposition header: the name
- * the resident gave without its directory and extension, letters,
- * digits, '-' and '_' only, other bytes as '_', at most 60 of them, and
- * the extension of the stored type. The caller frees it.
+ * Returns a file name safe for a Content-Disposition header. It is the
+ * name the resident gave without its directory and extension, cut to 60
+ * bytes with every byte other than ASCII letters, digits, '-' and '_'
+ * written as '_', followed by the extension of the stored type. The
+ * caller frees it.
  */
 char *
 tw_attach_download_name(const char *name, enum tw_attach_type type)

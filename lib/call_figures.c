@@ -32,7 +32,7 @@ const char *const tw_call_outcomes[TW_CALL_OUTCOMES] = { "status_read",
 	"case_created", "procedure_sent", "transferred", "agent_answered",
 	"no_answer", "after_hours", "missed", "hung_up", "started", "other" };
 
-/* One row per call started in the range; the last column is the day,
+/* One row per call started in the range. The last column is the day,
  * week's Monday or month of the start in Muscat time, chosen by the
  * first parameter (0, 1 or 2). */
 /* clang-format off */
@@ -65,8 +65,8 @@ enum {
 	COL_BUCKET
 };
 
-/* Returns the index of outcome in tw_call_outcomes; "other" for NULL or
- * a value not in the list. */
+/* Returns the index of outcome in tw_call_outcomes, or that of "other"
+ * for NULL or a value not in the list. */
 int
 tw_call_outcome_index(const char *outcome)
 {
@@ -112,7 +112,7 @@ find_bucket(struct tw_call_figures *f, const char *label)
  * Counts n calls into f, which must be zeroed: the totals, the mean and
  * 90th percentile duration, the median call-back time and one bucket
  * per distinct fact.bucket. A NULL bucket counts in no bucket. Returns
- * TW_OK or TW_ERR_NOMEM; f->buckets is the caller's to free either way.
+ * TW_OK or TW_ERR_NOMEM. The caller frees f->buckets either way.
  */
 enum tw_err
 tw_call_figures_summarise(const struct tw_call_fact *calls, size_t n,
@@ -187,7 +187,8 @@ add_empty_buckets(struct tw_call_figures *f, long from, long to,
 	char label[11];
 
 	for (long day = from; day <= to; day++) {
-		/* 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays. */
+		/* 1970-01-01 was a Thursday, so (day + 3) % 7 is 0 on Mondays.
+		 */
 		long monday = day - (day + 3) % 7;
 
 		tw_fig_format_date(trend == TW_CALL_WEEKLY ? monday : day,
@@ -200,7 +201,7 @@ add_empty_buckets(struct tw_call_figures *f, long from, long to,
 	return TW_OK;
 }
 
-/* Frees f and its buckets; accepts NULL. */
+/* Frees f and its buckets. Accepts NULL. */
 void
 tw_call_figures_free(struct tw_call_figures *f)
 {

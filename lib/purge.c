@@ -4,10 +4,10 @@
  *
  * Failed logins and survey-link misses count for minutes. Sessions end
  * after a maximum age or an idle spell. Poll codes live ten minutes but
- * keep a mobile number. The IVR keeps each step's answer for a
+ * keep a mobile number. The IVR keeps each step's response for a
  * provider's retry, which comes within minutes, and counts status
  * lookups per call and per hour. Each rule deletes at most PURGE_BATCH
- * rows per statement and repeats, so a run never holds a large lock.
+ * rows per statement and repeats, so a run never takes a large lock.
  */
 #include "tawasul.h"
 
@@ -71,7 +71,7 @@ purge_rule(struct tw_db *db, enum purge_stmt rule, const struct tw_param *p,
  * Deletes what has served its purpose. Failed logins go after the login
  * window, or a day if that is longer. Survey-link misses and expired poll
  * codes go after a day, and so do IVR status lookups. Ended sessions go
- * at once, and IVR step answers after a week. Fills counts. Returns
+ * at once, and IVR step responses after a week. Fills counts. Returns
  * TW_OK or TW_ERR_DB.
  */
 enum tw_err

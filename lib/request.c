@@ -4,7 +4,7 @@
  * ClearSilver's CGI kit reads the request through the callbacks below,
  * which talk to the current FCGX request, so cgi_init and cgi_parse work
  * unchanged under FastCGI. Handlers fill HDF and call tw_render or
- * tw_redirect; this file writes the status line, the headers and the
+ * tw_redirect. This file writes the status line, the headers and the
  * body, and turns any failure into a 500 or 503 page.
  */
 #include <stdio.h>
@@ -91,7 +91,7 @@ tw_req_env(struct tw_req *req, const char *name)
 	return FCGX_GetParam(name, req->fcgi.envp);
 }
 
-/* Adds a response header; CR and LF in either part are dropped. */
+/* Adds a response header, dropping CR and LF in either part. */
 void
 tw_req_header(struct tw_req *req, const char *name, const char *value)
 {
@@ -129,7 +129,7 @@ tw_req_cookie(struct tw_req *req, const char *name, const char *value,
  * Sets or clears a staff cookie: limited to /agent, HttpOnly,
  * SameSite=Strict so no other site can make the browser send it, and
  * Secure unless Site.CookieSecure is 0. It lasts for the browser
- * session; the server decides when the session ends.
+ * session, and the server decides when the staff session ends.
  */
 void
 tw_req_staff_cookie(struct tw_req *req, const char *name, const char *value,
@@ -499,8 +499,8 @@ has_escaped_nul(const char *text, size_t len)
 	return 0;
 }
 
-/* The longest field name, in bytes before decoding, of a query string
- * or an urlencoded body. */
+/* The maximum length of a field name, in bytes before decoding, in a
+ * query string or an urlencoded body. */
 #define MAX_NAME 200
 
 /*
@@ -965,7 +965,7 @@ body_limit(struct tw_req *req)
 	return req->app->config->max_body;
 }
 
-/* Initialises ClearSilver for the request; returns 0 on success. */
+/* Initialises ClearSilver for the request. Returns 0 on success. */
 static int
 parse_request(struct tw_req *req)
 {
@@ -1055,8 +1055,8 @@ handle(struct tw_req *req)
 		dispatch(req, uri);
 	send_response(req);
 	clock_gettime(CLOCK_MONOTONIC, &end);
-	/* The token of a survey link answers the survey, so it is not
-	 * logged. */
+	/* The token of a survey link grants access to the survey, so it is
+	 * not logged. */
 	if (strncmp(uri, "/s/", 3) == 0)
 		uri = "/s/TOKEN";
 	tw_log_info("%s %s %d %ldms%s%s%s%s", req->method, uri, req->status,

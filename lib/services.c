@@ -1,7 +1,7 @@
 /*
- * services.c: the service directory. Each service says how to apply for
- * it in Arabic and English; tw_service_send gives a resident the link to
- * a procedure page by SMS and the whole procedure by e-mail, for agents
+ * services.c: the service directory. Each service describes how to apply
+ * for it in Arabic and English. tw_service_send sends a resident the link
+ * to a procedure page by SMS and the whole procedure by e-mail, for agents
  * in the intranet and for the IVR alike.
  */
 #include <ctype.h>
@@ -83,7 +83,7 @@ static struct tw_stmt stmts[SQL_MAX] = {
 	    " s.description_ar, s.description_en) AGAINST (? IN BOOLEAN MODE)"
 	    " ORDER BY MATCH (s.name_ar, s.name_en, s.description_ar,"
 	    " s.description_en) AGAINST (? IN BOOLEAN MODE) DESC, 2"},
-	/* Every term a substring of the four columns; '%' for no term. */
+	/* Every term is a substring of the four columns, with '%' for no term. */
 	[SQL_SEARCH_LIKE] = {
 	    "SELECT s.code, IF(? = 1, s.name_ar, s.name_en),"
 	    " IF(? = 1, s.description_ar, s.description_en),"
@@ -336,7 +336,7 @@ tw_service_code_valid(const char *code)
 }
 
 /* The Arabic article and the one-letter words written onto it (wa-,
- * bi-, fa-, ka-), longest first; "لل" is li- with the article. */
+ * bi-, fa-, ka-), longest first. "لل" is li- with the article. */
 static const char *const article_prefixes[] = { "وال", "بال", "فال", "كال",
 	"لل", "ال" };
 
@@ -553,7 +553,7 @@ tw_service_fulltext(char terms[][TW_SERVICE_TERM_MAX], size_t n, int *usable)
  * Fills Directory.Groups.N (Code, Name and Services.M with Code, Name,
  * Requestable, Active), the directorates that have services, in their
  * order. directorate limits the list to one directorate code when not
- * NULL; all is 1 for staff, who also see inactive services.
+ * NULL. all is 1 for staff, who also see inactive services.
  */
 enum tw_err
 tw_services_browse(struct tw_db *db, enum tw_lang lang, const char *directorate,
@@ -634,7 +634,7 @@ search_like(struct tw_db *db, long long ar, int all,
 	struct tw_param p[4 + TW_SERVICE_TERMS_MAX] = { TW_P_INT(ar),
 		TW_P_INT(ar), TW_P_INT(ar), TW_P_INT(all) };
 
-	/* Terms hold letters and digits only, so no LIKE wildcard. */
+	/* Terms contain only letters and digits, so no LIKE wildcard. */
 	for (size_t i = 0; i < TW_SERVICE_TERMS_MAX; i++) {
 		char folded[TW_SERVICE_TERM_MAX];
 
@@ -839,7 +839,7 @@ check_ivr_rank(struct tw_db *db, const struct tw_service_input *in,
 }
 
 /* Fills the parameters shared by SQL_INSERT and SQL_UPDATE from
- * directorate to active; returns how many. */
+ * directorate to active. Returns how many it filled. */
 static size_t
 input_params(const struct tw_service_input *in, struct tw_param *p)
 {
@@ -986,7 +986,7 @@ json_display(json_t *value)
 /*
  * Compares two snapshots of a service (JSON objects of its columns) and
  * returns the keys whose values differ, in the order of the newer
- * object, separated by commas; "" when none differ. before may be NULL
+ * object, separated by commas, or "" when none differ. before may be NULL
  * for the first version, and then every key counts as changed. Returns
  * NULL for text that is not a JSON object, or when out of memory. The
  * caller frees the result.
@@ -1140,7 +1140,7 @@ tw_service_case(struct tw_db *db, const char *number, long long *case_id,
  * Sends the procedure of code as tw_service_send does, and records who
  * sent it: a service_sends row, and a staff-only event "procedure" on
  * the case when to->case_id is set. strings are those of to->lang. One
- * transaction; nothing is queued unless everything is written.
+ * transaction, so nothing is queued unless everything is written.
  */
 enum tw_err
 tw_service_send_logged(struct tw_db *db, HDF *strings, const char *code,

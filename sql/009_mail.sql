@@ -1,5 +1,5 @@
 -- The e-mail outbox. Notifications to residents and staff are queued here
--- in the transaction of the change that caused them, like sms_outbox;
+-- in the transaction of the change that caused them, like sms_outbox.
 -- bin/tawasul-mail-send delivers them through the configured SMTP relay.
 
 CREATE TABLE mail_outbox (
@@ -11,7 +11,7 @@ CREATE TABLE mail_outbox (
 	lang CHAR(2) NOT NULL,
 	-- What the message is, as in sms_outbox.kind: escalation, procedure...
 	kind VARCHAR(32) NOT NULL,
-	-- Plain UTF-8; the sender encodes the subject for the header.
+	-- Plain UTF-8. The sender encodes the subject for the header.
 	subject VARCHAR(255) NOT NULL,
 	body TEXT NOT NULL,
 	status ENUM('queued', 'sending', 'sent', 'failed')

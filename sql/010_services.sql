@@ -30,10 +30,10 @@ CREATE TABLE services (
 	-- The IVR's procedures menu offers the services ranked 1 to 9, the
 	-- rank being the digit the caller presses.
 	ivr_rank TINYINT UNSIGNED NULL,
-	-- For staff only: what agents should know when they answer callers.
+	-- For staff only: notes agents need when they take callers' questions.
 	internal_notes TEXT NULL,
 	active TINYINT(1) NOT NULL DEFAULT 1,
-	-- Raised by each edit; an edit names the version it started from.
+	-- Incremented by each edit. An edit names the version it started from.
 	version INT UNSIGNED NOT NULL DEFAULT 1,
 	updated_at DATETIME NOT NULL,
 	updated_by INT UNSIGNED NULL,
@@ -71,7 +71,7 @@ CREATE TABLE service_history (
 -- The seed catalogue. One step or one document per line ('\n').
 -- NOTE: The fees, durations and documents are plausible values for
 -- Muscat Municipality, not its official tariff. An administrator should
--- check each service in the intranet before go-live; every edit is kept
+-- check each service in the intranet before go-live. Every edit is kept
 -- in service_history.
 INSERT INTO services (code, directorate_id, name_ar, name_en,
     description_ar, description_en, steps_ar, steps_en, documents_ar,
@@ -616,7 +616,7 @@ CREATE TABLE service_sends (
 
 -- A working day is 7 working hours (Sunday to Thursday, 07:30-14:30).
 -- The categories of the online requests get the SLA their procedure
--- pages promise, so that staff see the due time the resident was told.
+-- pages promise, so that staff see the due time the resident was shown.
 UPDATE categories SET sla_hours = 5 * 7 WHERE code = 'container_request';
 UPDATE categories SET sla_hours = 7 * 7 WHERE code = 'bulky_waste';
 UPDATE categories SET sla_hours = 3 * 7 WHERE code = 'insects';

@@ -12,7 +12,7 @@ CREATE TABLE polls (
 	closes_at DATETIME NOT NULL,
 	-- 1: a resident sees the results after answering.
 	show_results TINYINT(1) NOT NULL DEFAULT 0,
-	-- 1: one response per mobile number confirmed by an SMS code;
+	-- 1: one response per mobile number confirmed by an SMS code.
 	-- 0: one per browser (a signed cookie).
 	require_mobile TINYINT(1) NOT NULL DEFAULT 0,
 	-- Responses accepted from one client address, for either mode.
@@ -30,7 +30,7 @@ CREATE TABLE poll_questions (
 	poll_id INT UNSIGNED NOT NULL,
 	-- 1, 2, ... in the order of the form.
 	position SMALLINT UNSIGNED NOT NULL,
-	-- single and multiple have rows in poll_choices; scale is 1 to 5.
+	-- single and multiple have rows in poll_choices. scale is 1 to 5.
 	kind ENUM('single', 'multiple', 'scale', 'text') NOT NULL,
 	text_ar VARCHAR(500) NOT NULL,
 	text_en VARCHAR(500) NOT NULL,
@@ -89,7 +89,7 @@ CREATE TABLE poll_answers (
 
 -- SMS codes that confirm a mobile number for a poll that requires one.
 -- code_hash is an HMAC of the poll, the number and the code under
--- Secrets.Key; the code itself is stored nowhere but in the outbox.
+-- Secrets.Key. The code itself is stored nowhere but in the outbox.
 CREATE TABLE poll_codes (
 	id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
 	poll_id INT UNSIGNED NOT NULL,
@@ -98,7 +98,7 @@ CREATE TABLE poll_codes (
 	client_addr VARCHAR(45) NOT NULL,
 	created_at DATETIME NOT NULL,
 	expires_at DATETIME NOT NULL,
-	-- Wrong codes typed against this row; it is dead at the limit.
+	-- Wrong codes typed against this row. At the limit the row is dead.
 	attempts TINYINT UNSIGNED NOT NULL DEFAULT 0,
 	used_at DATETIME NULL,
 	KEY poll_codes_mobile (poll_id, mobile, created_at),

@@ -19,7 +19,7 @@ CREATE TABLE service_fields (
 	hint_en VARCHAR(300) NULL,
 	kind ENUM('text', 'number', 'date', 'choice') NOT NULL,
 	required TINYINT(1) NOT NULL DEFAULT 0,
-	-- number: the smallest and largest value allowed; date: the
+	-- number: the minimum and maximum value allowed. date: the
 	-- earliest and latest day, in days from today (0 is today). NULL
 	-- leaves that side open.
 	min_value INT NULL,
@@ -33,7 +33,7 @@ CREATE TABLE service_fields (
 	CONSTRAINT service_fields_name_chars CHECK (name REGEXP '^[a-z0-9_]+$')
 ) ENGINE=InnoDB;
 
--- The choices of a field of kind choice; the stored value is the code.
+-- The choices of a field of kind choice. The stored value is the code.
 CREATE TABLE service_field_choices (
 	id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
 	field_id INT UNSIGNED NOT NULL,
@@ -60,8 +60,8 @@ CREATE TABLE case_field_values (
 ) ENGINE=InnoDB;
 
 -- The files attached to a case. The bytes are in Attach.Dir under
--- stored_name, and a photo's thumbnail under stored_name ".thumb";
--- photos are stored upright and without metadata.
+-- stored_name, and a photo's thumbnail under stored_name ".thumb".
+-- Photos are stored upright and without metadata.
 CREATE TABLE case_attachments (
 	id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
 	case_id INT UNSIGNED NOT NULL,
@@ -73,7 +73,7 @@ CREATE TABLE case_attachments (
 	size INT UNSIGNED NOT NULL,
 	-- Of the stored bytes, 64 lower-case hex digits.
 	sha256 CHAR(64) CHARACTER SET ascii NOT NULL,
-	-- Photos only; NULL for a PDF.
+	-- Photos only, NULL for a PDF.
 	width INT UNSIGNED NULL,
 	height INT UNSIGNED NULL,
 	has_thumb TINYINT(1) NOT NULL DEFAULT 0,

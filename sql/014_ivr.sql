@@ -1,11 +1,11 @@
--- The 1111 phone line: every call the IVR provider reports, the answer
--- given at each step of a call, and the calls an agent should return.
+-- The 1111 phone line: every call the IVR provider reports, the response
+-- to each step of a call, and the calls an agent should return.
 
 -- One row per call, keyed by the provider's call id (Twilio's CallSid).
 CREATE TABLE ivr_calls (
 	id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
 	call_sid VARCHAR(64) NOT NULL,
-	-- E.164 when the provider gave a number; NULL for a withheld one.
+	-- E.164 when the provider gave a number, NULL for a withheld one.
 	caller VARCHAR(16) NULL,
 	started_at DATETIME NOT NULL,
 	-- Set by the call-status callback when the call ends.
@@ -27,9 +27,9 @@ CREATE TABLE ivr_calls (
 	CONSTRAINT ivr_calls_case FOREIGN KEY (case_id) REFERENCES cases (id)
 ) ENGINE=InnoDB;
 
--- The TwiML answered to each step of a call. A retried request (same
--- call and same step URL) gets the stored answer back and changes
--- nothing twice: the unique key admits one row per step.
+-- The TwiML response to each step of a call. A retried request (same
+-- call and same step URL) gets the stored response back and changes
+-- nothing twice, because the unique key admits one row per step.
 CREATE TABLE ivr_steps (
 	id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
 	call_id INT UNSIGNED NOT NULL,

@@ -22,16 +22,18 @@ class PurgeTest(unittest.TestCase):
         cls.tag = uuid.uuid4().hex[:12]
         staff = stack.create_staff(role="admin")
         tag = cls.tag
-        # Each pair: the old row, then the recent one, told apart by tag.
+        # Each pair: the old row, then the recent one, distinguished by tag.
         stack.sql(
             "INSERT INTO login_failures (at, username, client_addr) VALUES"
             " (UTC_TIMESTAMP() - INTERVAL 2 DAY, @p1, '192.0.2.1'),"
             " (UTC_TIMESTAMP(), @p2, '192.0.2.1')",
             "old-" + tag, "new-" + tag)
+
         stack.sql(
             "INSERT INTO survey_misses (at, client_addr) VALUES"
             " (UTC_TIMESTAMP() - INTERVAL 2 DAY, @p1),"
             " (UTC_TIMESTAMP(), @p2)", "o" + tag, "n" + tag)
+
         stack.sql(
             "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token,"
             " created_at, last_seen_at) VALUES"
@@ -39,6 +41,7 @@ class PurgeTest(unittest.TestCase):
             "  UTC_TIMESTAMP() - INTERVAL 40 DAY),"
             " (SHA2(@p2, 256), @p3, 'x', UTC_TIMESTAMP(), UTC_TIMESTAMP())",
             "old-" + tag, "new-" + tag, staff["id"])
+
         stack.sql(
             "INSERT INTO polls (kind, title_ar, title_en, opens_at, closes_at,"
             " created_by, created_at, updated_at) VALUES ('poll', @p1, @p1,"
@@ -52,6 +55,7 @@ class PurgeTest(unittest.TestCase):
             " '+96890000002', @p2, 'n', UTC_TIMESTAMP(), UTC_TIMESTAMP() +"
             " INTERVAL 10 MINUTE FROM polls WHERE title_en = @p1",
             tag, tag.ljust(43, "x"))
+
         stack.sql(
             "INSERT INTO ivr_calls (call_sid, started_at) VALUES"
             " (@p1, UTC_TIMESTAMP() - INTERVAL 10 DAY)", "CA" + tag)
@@ -66,6 +70,7 @@ class PurgeTest(unittest.TestCase):
             " SELECT id, 'o', UTC_TIMESTAMP() - INTERVAL 2 DAY FROM ivr_calls"
             " WHERE call_sid = @p1 UNION ALL SELECT id, 'n', UTC_TIMESTAMP()"
             " FROM ivr_calls WHERE call_sid = @p1", "CA" + tag)
+
         cls.first = run_purge()
         cls.second = run_purge()
 

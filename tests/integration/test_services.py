@@ -432,24 +432,28 @@ class EditTest(unittest.TestCase):
                 fields[name] = "1"
         return fields
 
-    def test_create_then_two_edits_kept_in_history(self):
+    def test_two_edits_kept_in_history(self):
         code, response = self.create()
         self.assertEqual(response.status, 303)
         self.assertEqual(response.header("Location"), "/agent/services/%s?saved=1" % code)
+
         fields = self.edit_fields(code)
         self.assertEqual(fields["version"], "1")
         fields["fees_en"] = "6 Omani rials"
         self.assertEqual(self.admin.post("/agent/services/%s/edit" % code, fields).status, 303)
+
         fields = self.edit_fields(code)
         self.assertEqual(fields["version"], "2")
         fields["steps_ar"] = "الخطوة الأولى\nالخطوة الثانية\nالخطوة الثالثة"
         fields["directorate"] = "parks"
         self.assertEqual(self.admin.post("/agent/services/%s/edit" % code, fields).status, 303)
+
         row = service(code)
         self.assertEqual(row["version"], "3")
         self.assertEqual(row["fees_en"], "6 Omani rials")
         self.assertEqual(lines(row["steps_ar"]), ["الخطوة الأولى", "الخطوة الثانية",
                                                   "الخطوة الثالثة"])
+
         versions = history(code)
         self.assertEqual([v[0] for v in versions], ["1", "2", "3"])
         for version in versions:
@@ -460,6 +464,7 @@ class EditTest(unittest.TestCase):
             " JOIN services s ON s.id = h.service_id WHERE s.code = @p1"
             " AND h.version = 1", code)[0][0]
         self.assertEqual(snapshot, "5 Omani rials")
+
         page = self.admin.get("/agent/services/%s/history" % code)
         self.assertEqual(page.status, 200)
         self.assertEqual(re.findall(r'data-version="(\d+)"', page.text), ["3", "2", "1"])
@@ -470,12 +475,14 @@ class EditTest(unittest.TestCase):
         self.assertEqual(changed, ["directorate_id", "steps_ar", "fees_en"])
         self.assertIn("6 Omani rials", page.text)
         self.assertIn("5 Omani rials", page.text)
+
         # The directorate shows by name in the page's language.
         names = stack.sql("SELECT name_en FROM directorates WHERE code IN"
                           " ('licences', 'parks') ORDER BY code = 'parks'")
         row = re.search(r'<tr data-field="directorate_id">(.*?)</tr>', page.text).group(1)
         cells = [html.unescape(c) for c in re.findall(r'<td[^>]*>([^<]*)</td>', row)]
         self.assertEqual(cells, [names[0][0], names[1][0]])
+
         # Everyone with a login reads the history, including agents.
         agent = stack.StaffBrowser("agent")
         self.assertEqual(agent.get("/agent/services/%s/history" % code).status, 200)
@@ -539,25 +546,28 @@ class EditTest(unittest.TestCase):
                     self.assertEqual((stack.count("services"),
                                       stack.count("service_history")), counts)
 
-    def test_rank_taken_at_the_same_moment(self):
+    def test_rank_taken_by_concurrent_save(self):
         """Two saves of one free IVR rank at once: both pass the check
         before the write, and the second write hits the unique key. It
         must get the 422 "taken" message with its text kept, not a 500.
-        A transaction of another client holds the rank uncommitted until
+        A transaction of another client keeps the rank uncommitted until
         the request waits on its lock, which makes the race certain."""
         free = stack.sql("SELECT MIN(n) FROM (SELECT 1 n UNION SELECT 2 UNION SELECT 3"
                          " UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7"
                          " UNION SELECT 8 UNION SELECT 9) d WHERE n NOT IN"
                          " (SELECT ivr_rank FROM services WHERE ivr_rank IS NOT NULL)")[0][0]
         self.assertNotEqual(free, "NULL", "no free IVR rank to race for")
+
         first, response = self.create()
         self.assertEqual(response.status, 303)
         second, response = self.create()
         self.assertEqual(response.status, 303)
+
         fields = self.edit_fields(second)
         fields["ivr_rank"] = free
         fields["name_en"] = "Typed while racing"
         before = service(second)
+
         other = subprocess.Popen(
             ["mariadb", "--no-defaults", "-S", stack.SOCKET, "-u", "root", "-N", "-B",
              "tawasul"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
@@ -570,6 +580,7 @@ class EditTest(unittest.TestCase):
                              " WHERE trx_rows_modified > 0")[0][0] != "0":
                     break
                 time.sleep(0.05)
+
             result = {}
             post = threading.Thread(target=lambda: result.update(page=self.admin.post(
                 "/agent/services/%s/edit" % second, fields)))
@@ -584,10 +595,12 @@ class EditTest(unittest.TestCase):
                 time.sleep(0.05)
             self.assertTrue(waited, "the save never waited on the held rank: %s"
                             % (result["page"].status if "page" in result else "running"))
+
             other.stdin.write(b"COMMIT;\n")
             other.stdin.close()
             other.wait()
             post.join()
+
             page = result["page"]
             self.assertEqual(page.status, 422)
             self.assertEqual(stack.field_error(page, "ivr_rank"),
@@ -604,7 +617,7 @@ class EditTest(unittest.TestCase):
     def test_edit_route_never_creates(self):
         """POST /agent/services/CODE/edit saves a stored service only: an
         unknown code is 404 whatever the version, and version 0 of a
-        stored one is refused with the form kept."""
+        stored one is rejected with the form kept."""
         code = new_code()
         for version in ("0", "1", ""):
             with self.subTest(version=version):
@@ -682,8 +695,8 @@ if __name__ == "__main__":
 
 
 class SendWithoutMailTest(unittest.TestCase):
-    """With Mail.SmtpUrl empty, e-mail is not set up: the send form says so
-    and queues nothing, and an SMS still goes."""
+    """With Mail.SmtpUrl empty, e-mail is not set up: the send form states
+    this and queues nothing, and an SMS still goes."""
 
     CONFIG = os.path.join(stack.VAR, "tawasul.hdf")
 
@@ -710,7 +723,7 @@ class SendWithoutMailTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.set_smtp_url(cls.url)
 
-    def test_email_refused_in_both_languages(self):
+    def test_email_rejected_both_languages(self):
         for lang, text in (("en", "E-mail is not set up"),
                            ("ar", "البريد الإلكتروني غير مفعّل")):
             agent = self.agents[lang]

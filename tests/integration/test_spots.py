@@ -231,6 +231,7 @@ class SpotsTest(unittest.TestCase):
         circles = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', svg)
         self.assertEqual(len(circles), len(expected))
         self.assertNotIn("http", svg, "the map loads nothing from elsewhere")
+
         width = float(re.search(r'<rect class="area" x="0" y="0" width="([\d.]+)"',
                                 svg).group(1))
         height = float(re.search(r'<rect class="area"[^>]* height="([\d.]+)"',
@@ -238,6 +239,7 @@ class SpotsTest(unittest.TestCase):
         lat_min, lat_max, lon_min, lon_max = AREA
         for cx, cy, r in circles:
             self.assertTrue(0 <= float(cx) <= width and 0 <= float(cy) <= height)
+
         # Each cluster's centre is drawn where its coordinates are.
         drawn = sorted((float(cx), float(cy)) for cx, cy, _ in circles)
         # The frame's height is rounded up to a whole unit, so y may be
@@ -249,10 +251,12 @@ class SpotsTest(unittest.TestCase):
         for (x, y), (wx, wy) in zip(drawn, wanted):
             self.assertAlmostEqual(x, wx, delta=0.2)
             self.assertAlmostEqual(y, wy, delta=1.1)
+
         table = page.text.split('id="clusters"')[1].split("</table>")[0]
         for cluster in expected:
             for number in cluster["case_numbers"].split():
                 self.assertIn('href="/agent/cases/%s"' % number, table)
+
         areas = page.text.split('id="areas"')[1].split("</table>")[0]
         flagged = re.findall(r'<tr data-key="([^"]+)" class="flagged">', areas)
         self.assertEqual(sorted(flagged), sorted(
@@ -309,7 +313,7 @@ class SpotsTest(unittest.TestCase):
 
 class ManyClustersTest(unittest.TestCase):
     """A period where nearly every case is its own cluster: the page lists
-    and draws only the largest CLUSTERS_SHOWN and says how many there
+    and draws only the largest CLUSTERS_SHOWN and shows how many there
     are, and the CSV keeps them all."""
     SHOWN = 200  # CLUSTERS_SHOWN of cgi-bin/agent-spots.c
     EXTRA = 7

@@ -4,7 +4,7 @@ The photos are made at test time with vips and exiftool (libvips-tools
 and libimage-exiftool-perl, installed by scripts/lib.sh): a landscape
 JPEG tagged as taken in portrait (EXIF orientation 6) with GPS tags, and
 a HEIC photo. Each rejected file must leave the form filled in and no
-row and no file behind; a valid request must be tracked by its resident
+row and no file behind. A valid request must be tracked by its resident
 and downloaded byte for byte by the staff who may see its case."""
 import atexit
 import hashlib
@@ -46,8 +46,8 @@ class Photos:
         atexit.register(shutil.rmtree, self.dir, True)
         plain = self.path("plain.jpg")
         # A 300x200 landscape image with a white left half and a dark
-        # right half, written as PPM, so the turned photo can be told
-        # from the original.
+        # right half, written as PPM, so the rotated photo can be
+        # distinguished from the original.
         row = b"\xff\xff\xff" * 150 + b"\x30\x30\x30" * 150
         with open(self.path("plain.ppm"), "wb") as out:
             out.write(b"P6\n300 200\n255\n" + row * 200)
@@ -60,7 +60,7 @@ class Photos:
         run("vips", "copy", plain, self.heic)
         self.png = self.path("map.png")
         run("vips", "copy", plain, self.png)
-        # Taller than a SMALLINT holds, and under Attach.MaxPixels.
+        # Taller than a SMALLINT can store, and under Attach.MaxPixels.
         run("vips", "black", self.path("tall.png"), "100", "66000")
         # 720 x 66000 has more pixels than Attach.MaxPixels allows.
         run("vips", "black", self.path("huge.png"), "720", "66000")
@@ -145,7 +145,7 @@ def counts():
 
 
 def bulky_fields(lang="en", **values):
-    """Returns valid fields of a bulky waste request; keyword arguments
+    """Returns valid fields of a bulky waste request. Keyword arguments
     override them."""
     fields = {
         "f_item_kind": "furniture",
@@ -182,7 +182,7 @@ class RequestTestCase(unittest.TestCase):
         return browser, response
 
     def submit(self, lang, fields, files):
-        """Posts a request that must be accepted; returns its number."""
+        """Posts a request that must be accepted and returns its number."""
         _, response = self.post(lang, fields, files)
         self.assertEqual(response.status, 303, response.text[:2000])
         match = re.search(r"[?&]n=(\d{8})", response.header("Location"))
@@ -191,7 +191,7 @@ class RequestTestCase(unittest.TestCase):
 
     def assert_rejected(self, lang, files, message_key, filename, field="file1",
                         fields=None, n=None):
-        """Posts files with otherwise valid fields; checks the 422, the
+        """Posts files with otherwise valid fields, then checks the 422, the
         message naming the file, the fields kept and nothing stored."""
         fields = fields or bulky_fields(lang)
         before, files_before = counts(), stored_files()
@@ -218,6 +218,7 @@ class AttachmentRulesTest(RequestTestCase):
         tags = exif(original)
         self.assertIn("GPS:GPSLatitude", tags)
         self.assertEqual(tags["IFD0:Orientation"], 6)
+
         number = self.submit("en", bulky_fields(), {"file1": ("IMG_0001.JPG", original)})
         rows = stack.sql(
             "SELECT a.stored_name, a.content_type, a.width, a.height, a.sha256,"
@@ -227,6 +228,7 @@ class AttachmentRulesTest(RequestTestCase):
         stored, ctype, width, height, sha, size, thumb, name = rows[0]
         self.assertEqual((ctype, width, height, thumb, name),
                          ("image/jpeg", "200", "300", "1", "IMG_0001.JPG"))
+
         with open(os.path.join(ATTACH_DIR, stored), "rb") as source:
             data = source.read()
         self.assertEqual(hashlib.sha256(data).hexdigest(), sha)
@@ -235,11 +237,13 @@ class AttachmentRulesTest(RequestTestCase):
         self.assertEqual([k for k in tags if k.startswith("GPS")], [])
         self.assertEqual([k for k in tags if k.startswith(("IFD0", "ExifIFD", "IFD1"))], [])
         self.assertNotIn("IFD0:Make", tags)
+
         header = subprocess.run(["vipsheader", "-a", os.path.join(ATTACH_DIR, stored)],
                                 check=True, capture_output=True, text=True).stdout
         self.assertNotIn("exif-data", header)
         self.assertNotIn("orientation", header)
         self.assertIn("200x300", header)
+
         # Upright: the white half of the landscape original is now on top.
         top = subprocess.run(["vips", "getpoint", os.path.join(ATTACH_DIR, stored),
                               "100", "40"], check=True, capture_output=True,
@@ -293,7 +297,7 @@ class AttachmentRulesTest(RequestTestCase):
             self.assert_rejected(lang, files, "Request.Err.TooManyFiles", "",
                                  field="files", n=MAX_FILES)
 
-    def test_good_file_with_bad_one_stores_nothing(self):
+    def test_mixed_files_store_nothing(self):
         page = self.assert_rejected(
             "en", {"file1": ("map.png", photos().read("map.png")),
                    "file2": ("empty.pdf", b"")},
@@ -504,7 +508,7 @@ class HardeningTest(RequestTestCase):
 
     def test_files_not_read_without_valid_tokens(self):
         # A file that fails to decode shows its own message once it is
-        # read; with a wrong CSRF field or form token it must not be.
+        # read, but with a wrong CSRF field or form token it must not be.
         cut = photos().read("portrait.jpg")
         cut = cut[:len(cut) // 2]
         for wrong in ("csrf", "form_token"):
@@ -550,7 +554,7 @@ class HardeningTest(RequestTestCase):
             self.assertIsNone(stack.field_error(page, "file1"))
             self.assertIsNone(stack.field_error(page, "file2"))
 
-    def test_16_bit_rgba_photo_counted_by_bytes(self):
+    def test_16_bit_rgba_counted_by_bytes(self):
         # 25 million pixels, Attach.MaxPixels, but 8 bytes each.
         self.assert_rejected("en", {"file1": ("deep.png", photos().read("rgba16.png"))},
                              "Request.Err.RequestPixels", "deep.png")
@@ -662,6 +666,7 @@ class HardeningTest(RequestTestCase):
             "SELECT a.id FROM case_attachments a JOIN cases c ON c.id = a.case_id"
             " WHERE c.number = @p1 ORDER BY a.id", number)]
         self.assertEqual(len(ids), 2)
+
         allowed = (("agent", None), ("supervisor", None), ("qa", None),
                    ("officer", "waste"), ("head", "waste"))
         for role, directorate in allowed:
@@ -674,6 +679,7 @@ class HardeningTest(RequestTestCase):
             self.assertEqual(staff.get("/agent/attachments/%s" % ids[0]).status, 200, role)
             self.assertEqual(staff.get("/agent/attachments/%s/thumb" % ids[0]).status,
                              200, role)
+
         for role in ("executive", "admin"):
             staff = stack.StaffBrowser(role)
             page = staff.get("/agent/cases/%s" % number)
